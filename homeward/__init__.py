@@ -1,0 +1,1 @@
+"""Homeward: the information platform behind the Anti-Trafficking Action Plan (2021-2030)."""

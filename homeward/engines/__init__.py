@@ -1,0 +1,1 @@
+"""Numeric engines: framework-free modules (numpy/scipy), importable and tested without Django."""
