@@ -7,6 +7,10 @@ list is older than our end-2024 division list, so this script:
 1. keeps the rows whose adcode ends in ``000000`` and takes the 6-digit prefix;
 2. swaps the columns into ``lat,lon`` and checks that every point lies in
    China's bounding box (this is how the coordinate order was verified);
+   cpca took the points from Vonng/adcode, whose README says they are AMap
+   (高德) points in GCJ-02, so they are converted to WGS-84 with ``prcoords``
+   (CC0; iterative inverse, sub-millimetre against its own forward transform);
+   the shift is a few hundred metres;
 3. for every division in force at the end of 2024 (``data/codes.csv``):
 
    * uses the cpca point of the same code when cpca's name for it is one of the
@@ -72,7 +76,9 @@ def cpca_version() -> str:
 
 
 def read_cpca_points(path: Path) -> dict[str, tuple[str, float, float]]:
-    """6-digit code -> (name, lat, lon) for the cpca rows that carry coordinates."""
+    """6-digit code -> (name, lat, lon) in WGS-84 for the cpca rows that carry coordinates."""
+    import prcoords  # build-time only: the loader reads the converted CSV
+
     points: dict[str, tuple[str, float, float]] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         for lineno, row in enumerate(csv.DictReader(fh), start=2):
@@ -84,7 +90,8 @@ def read_cpca_points(path: Path) -> dict[str, tuple[str, float, float]]:
             lon, lat = float(row["longitude"]), float(row["latitude"])
             if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
                 raise SystemExit(f"error: {path}:{lineno}: ({lat}, {lon}) outside China, columns swapped?")
-            points[adcode[:6]] = (row["name"], lat, lon)
+            wgs = prcoords.gcj_wgs_bored((lat, lon))
+            points[adcode[:6]] = (row["name"], float(wgs.lat), float(wgs.lon))
     return points
 
 
