@@ -107,7 +107,8 @@ def parse_responsibility(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Split the inside of ``（甲、乙负责，丙配合）`` into (lead agencies, cooperating agencies)."""
     shown = line or content
-    match = _RESPONSIBILITY.match(content.strip())
+    # Agency names contain no spaces, so any whitespace is copy-and-paste noise.
+    match = _RESPONSIBILITY.match(re.sub(r"\s+", "", content))
     if match is None or not (match.group("lead") or match.group("coop")):
         raise PlanParseError(line_no, shown, "malformed responsibility line (expected '…负责，…配合')")
     if not match.group("lead"):

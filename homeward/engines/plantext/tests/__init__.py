@@ -1,0 +1,1 @@
+"""Tests for the action-plan text parser."""
