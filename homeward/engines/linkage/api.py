@@ -1,0 +1,56 @@
+"""Pair-level entry points: score one pair, re-estimate the weights from reviewed pairs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .engine import MatchIndex, Score
+from .model import DEFAULT_WEIGHTS, FIELD_NAMES, LinkageWeights, fit_from_levels
+from .places import Gazetteer
+from .records import FoundRecord, MissingRecord
+
+
+def score_pair(
+    missing: MissingRecord,
+    found: FoundRecord,
+    weights: LinkageWeights = DEFAULT_WEIGHTS,
+    gazetteer: Gazetteer | None = None,
+) -> Score:
+    """The calibrated score of one pair with its reasons; ``conflicts`` lists broken hard rules."""
+    index = MatchIndex(weights, gazetteer)
+    index.add(missing)
+    return index.score(missing.id, found)
+
+
+def comparison_levels(
+    pairs: Sequence[tuple[MissingRecord, FoundRecord]], gazetteer: Gazetteer | None = None
+) -> dict[str, np.ndarray]:
+    """Level of every field for every pair (``-1`` = missing), one array per field."""
+    index = MatchIndex(DEFAULT_WEIGHTS, gazetteer)
+    index.add_many({m.id: m for m, _ in pairs}.values())
+    out: dict[str, list[int]] = {name: [] for name in FIELD_NAMES}
+    for m, f in pairs:
+        for name, lv in index.levels(m.id, f).items():
+            out[name].append(lv)
+    return {name: np.asarray(v, dtype=np.int64) for name, v in out.items()}
+
+
+def fit_weights(
+    pairs: Sequence[tuple[MissingRecord, FoundRecord]],
+    labels: Sequence[bool],
+    gazetteer: Gazetteer | None = None,
+    smoothing: float = 1.0,
+) -> LinkageWeights:
+    """Re-estimate the weights from reviewed pairs: True = confirmed, False = excluded.
+
+    Per field and level, ``log(m/u)`` is estimated from the confirmed and excluded pairs
+    (add-``smoothing`` counts), made monotone (see ``model``), and the summed weight is
+    calibrated to a probability by logistic (Platt) scaling. The excluded pairs should be
+    the kind of pairs the engine proposes (candidates that passed the hard rules), so the
+    calibration describes the candidates a reviewer sees.
+    """
+    if len(pairs) != len(labels):
+        raise ValueError("pairs and labels differ in length")
+    return fit_from_levels(comparison_levels(pairs, gazetteer), labels, smoothing)

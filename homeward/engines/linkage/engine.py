@@ -1,0 +1,742 @@
+"""The matching index: missing reports in numpy columns, blocked by sex and birth year.
+
+``MatchIndex`` holds encoded missing-person reports. A found person is matched in three steps:
+
+1. **Blocking.** Only blocks (sex, birth year) that the found person's sex and estimated age
+   allow are read; reports with unknown sex or birth year sit in their own blocks and are
+   always read.
+2. **Hard consistency.** Sex, found-after-missing and age (the missing child's birth year
+   must fall inside the found person's implied birth-year range widened by a tolerance)
+   remove pairs outright; pairs a reviewer excluded never come back.
+3. **Scored evidence.** Every field of ``model.FIELDS`` is compared for all remaining
+   candidates at once with array operations, weighted, and summed to a log-odds; the top
+   candidates get their probability and the reasons (level and weight of every field).
+
+Records are encoded once on ``add`` (pinyin, nickname cores, resolved places, mark codes,
+concept bits), so matching touches only integers and floats. ``add`` and ``remove`` are
+incremental; re-adding an id replaces the earlier report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from homeward.refdata.geo import haversine_km
+
+from . import descriptors as D
+from .growth import predicted_height
+from .model import DEFAULT_WEIGHTS, FIELD_NAMES, FIELDS, LinkageWeights
+from .names import NameParts, fold, nickname_core, parse_name, parse_parent
+from .places import LEVEL_COUNTY, LEVEL_NONE, LEVEL_PREFECTURE, Gazetteer, Located, default_gazetteer
+from .records import FoundRecord, MissingRecord
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+_ABSENT = -2  # id of a found-side value that no report has; never equal to a stored id
+_SEX = {"M": 1, "F": 2}
+_N_SYL, _N_NICK, _N_PAR, _N_MARK = 3, 3, 2, 4
+_DAYS_PER_YEAR = 365.2425
+
+# column name -> (dtype, width (0 = scalar), fill)
+_COLUMNS: dict[str, tuple[Any, int, Any]] = {
+    "sex": (np.int8, 0, 0),
+    "by": (np.int16, 0, -1),
+    "bdate": (np.int32, 0, -1),
+    "mdate": (np.int32, 0, -1),
+    "age_m": (np.float32, 0, np.nan),
+    "sur_han": (np.int32, 0, -1),
+    "sur_py": (np.int32, 0, -1),
+    "giv_han": (np.int32, 0, -1),
+    "giv_py": (np.int32, 0, -1),
+    "giv_init": (np.int32, 0, -1),
+    "giv_syl": (np.int32, _N_SYL, -1),
+    "nick_han": (np.int32, _N_NICK, -1),
+    "nick_core": (np.int32, _N_NICK, -1),
+    "par_full": (np.int32, _N_PAR, -1),
+    "par_sur": (np.int32, _N_PAR, -1),
+    "par_giv": (np.int32, _N_PAR, -1),
+    "par_syl": (np.int32, _N_PAR * _N_SYL, -1),
+    "pl_level": (np.int8, 0, LEVEL_NONE),
+    "pl_prov": (np.int16, 0, -1),
+    "pl_pref": (np.int32, 0, -1),
+    "pl_cty": (np.int32, 0, -1),
+    "pl_lat": (np.float64, 0, np.nan),
+    "pl_lon": (np.float64, 0, np.nan),
+    "dia_text": (np.int32, 0, -1),
+    "dia_group": (np.int8, 0, -1),
+    "height": (np.float32, 0, np.nan),
+    "mk_loc": (np.int8, _N_MARK, -1),
+    "mk_type": (np.int8, _N_MARK, -1),
+    "mk_side": (np.int8, _N_MARK, 0),
+    "mem": (np.uint64, 0, 0),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why one field moved the score: its level (``"missing"`` when not comparable) and weight."""
+
+    level: str
+    weight: float
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        d: dict[str, object] = {"level": self.level, "weight": round(self.weight, 3)}
+        if self.detail:
+            d["detail"] = self.detail
+        return d
+
+
+@dataclass(frozen=True)
+class Score:
+    """A calibrated, probability-like score with one reason per compared field.
+
+    ``conflicts`` names the hard rules the pair breaks (then ``probability`` is 0).
+    """
+
+    probability: float
+    log_odds: float
+    reasons: dict[str, Reason]
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def consistent(self) -> bool:
+        return not self.conflicts
+
+
+@dataclass(frozen=True)
+class Candidate:
+    missing_id: str
+    score: Score
+
+
+@dataclass
+class _Variant:
+    """One name a found person goes by or remembers, as ids in the index vocabulary."""
+
+    sur_han: int
+    sur_py: int
+    giv_han: int
+    giv_py: int
+    giv_init: int
+    syls: list[int]
+    text: int
+    core: int
+    has_surname: bool
+
+
+@dataclass
+class _Query:
+    sex: int
+    fdate: int
+    fyear: int | None
+    by_range: tuple[float, float] | None  # implied birth-year range (inclusive)
+    tol: float
+    bdate: int
+    variants: list[_Variant]
+    parents: list[
+        tuple[int, int | None, int, list[int]]
+    ]  # full, surname py (None: no surname), given py, syllables
+    places: list[Located]
+    found_place: Located | None
+    dia_text: int
+    dia_group: int
+    height: float
+    marks: list[D.Mark]
+    mem: int
+    excluded: set[str] = field(default_factory=set)
+
+
+def _ordinal(d: date | None) -> int:
+    return d.toordinal() if d else -1
+
+
+class MatchIndex:
+    """Missing-person reports indexed for matching found people (see module docstring)."""
+
+    def __init__(
+        self,
+        weights: LinkageWeights = DEFAULT_WEIGHTS,
+        gazetteer: Gazetteer | None = None,
+        *,
+        age_tolerance: float = 2.0,
+        age_tolerance_fraction: float = 0.1,
+    ) -> None:
+        self.weights = weights
+        self.gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
+        self.age_tolerance = age_tolerance
+        self.age_tolerance_fraction = age_tolerance_fraction
+        self._vocab: dict[str, int] = {}
+        self._n = 0
+        self._cap = 0
+        self._cols: dict[str, np.ndarray] = {}
+        self._alive = np.zeros(0, dtype=bool)
+        self._ids: list[str] = []
+        self._row_of: dict[str, int] = {}
+        self._blocks: dict[tuple[int, int], list[int]] = {}
+        self._block_arrays: dict[tuple[int, int], IntArray] = {}
+        self._excluded: set[tuple[str, str]] = set()
+        self._grow(1024)
+
+    # -- storage -----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._row_of)
+
+    def __contains__(self, missing_id: object) -> bool:
+        return missing_id in self._row_of
+
+    def _grow(self, need: int) -> None:
+        if need <= self._cap:
+            return
+        cap = max(need, 2 * self._cap)
+        for name, (dtype, width, fill) in _COLUMNS.items():
+            shape = (cap, width) if width else (cap,)
+            new = np.full(shape, fill, dtype=dtype)
+            if name in self._cols:
+                new[: self._n] = self._cols[name][: self._n]
+            self._cols[name] = new
+        alive = np.zeros(cap, dtype=bool)
+        alive[: self._n] = self._alive[: self._n]
+        self._alive = alive
+        self._cap = cap
+
+    def _id(self, text: str | None) -> int:
+        if not text:
+            return -1
+        v = self._vocab.get(text)
+        if v is None:
+            v = self._vocab[text] = len(self._vocab)
+        return v
+
+    def _lookup(self, text: str | None) -> int:
+        if not text:
+            return _ABSENT
+        return self._vocab.get(text, _ABSENT)
+
+    def add(self, record: MissingRecord) -> None:
+        """Index one report (replacing an earlier one with the same id)."""
+        self.add_many([record])
+
+    def add_many(self, records: Iterable[MissingRecord]) -> None:
+        rows = [self._encode(r) for r in records]
+        if not rows:
+            return
+        for rec_id, _ in rows:
+            if rec_id in self._row_of:
+                self.remove(rec_id)
+        start = self._n
+        self._grow(start + len(rows))
+        for name, (_dtype, width, _fill) in _COLUMNS.items():
+            values = [enc.get(name) for _, enc in rows]
+            col = self._cols[name]
+            if width:
+                for i, v in enumerate(values):
+                    if v:
+                        col[start + i, : len(v)] = v[:width]
+            elif any(v is not None for v in values):
+                for i, v in enumerate(values):
+                    if v is not None:
+                        col[start + i] = v
+        for i, (rec_id, enc) in enumerate(rows):
+            row = start + i
+            self._ids.append(rec_id)
+            self._row_of[rec_id] = row
+            key = (int(enc.get("sex", 0)), int(enc.get("by", -1)))
+            self._blocks.setdefault(key, []).append(row)
+            self._block_arrays.pop(key, None)
+        self._alive[start : start + len(rows)] = True
+        self._n = start + len(rows)
+
+    def remove(self, missing_id: str) -> bool:
+        """Drop a report (closed, withdrawn or about to be replaced). True if it was there."""
+        row = self._row_of.pop(missing_id, None)
+        if row is None:
+            return False
+        self._alive[row] = False
+        return True
+
+    def exclude(self, missing_id: str, found_id: str) -> None:
+        """Remember a reviewer's exclusion: this pair is never proposed again."""
+        self._excluded.add((missing_id, found_id))
+
+    # -- encoding ----------------------------------------------------------------------------
+
+    def _locate(
+        self, code: str | None, year: int | None, lat: float | None, lon: float | None
+    ) -> Located | None:
+        loc = self.gazetteer.locate(code, year) if code else None
+        if loc is None:
+            if lat is None or lon is None:
+                return None
+            return Located(None, LEVEL_NONE, lat, lon)
+        return loc.with_point(lat, lon)
+
+    def _encode(self, r: MissingRecord) -> tuple[str, dict[str, Any]]:
+        e: dict[str, Any] = {}
+        e["sex"] = _SEX.get(r.sex or "", 0)
+        by = r.year_of_birth
+        if by is not None:
+            e["by"] = by
+        if r.birth_date:
+            e["bdate"] = r.birth_date.toordinal()
+        if r.missing_date:
+            e["mdate"] = r.missing_date.toordinal()
+            if r.birth_date:
+                e["age_m"] = (r.missing_date - r.birth_date).days / _DAYS_PER_YEAR
+            elif by is not None:
+                e["age_m"] = r.missing_date.year - by
+        p = parse_name(r.name) if r.name else None
+        if p is not None and not p.is_nickname:
+            e["sur_han"] = self._id(p.surname)
+            e["sur_py"] = self._id(p.surname_pinyin)
+            e["giv_han"] = self._id(p.given)
+            e["giv_py"] = self._id(p.given_pinyin)
+            e["giv_init"] = self._id(p.given_initials)
+            e["giv_syl"] = [self._id(s) for s in dict.fromkeys(p.given_syllables)]
+        elif p is not None:
+            e["giv_syl"] = [self._id(s) for s in nickname_core(p.text).split()]
+        nicks = [fold(n) for n in r.nicknames]
+        nicks = [n for n in dict.fromkeys(nicks) if n]
+        if nicks:
+            e["nick_han"] = [self._id(n) for n in nicks]
+            e["nick_core"] = [self._id(nickname_core(n)) for n in nicks]
+        fulls, surs, givs, syls = [-1, -1], [-1, -1], [-1, -1], [-1] * (_N_PAR * _N_SYL)
+        for k, parent in enumerate((r.father_name, r.mother_name)):
+            pp = parse_parent(parent) if parent else None
+            if pp is None:
+                continue
+            fulls[k] = self._id(pp.text)
+            surs[k] = self._id(pp.surname_pinyin)
+            givs[k] = self._id(pp.given_pinyin)
+            for j, s in enumerate(list(dict.fromkeys(pp.given_syllables))[:_N_SYL]):
+                syls[k * _N_SYL + j] = self._id(s)
+        if fulls != [-1, -1]:
+            e["par_full"], e["par_sur"], e["par_giv"], e["par_syl"] = fulls, surs, givs, syls
+        year = r.missing_date.year if r.missing_date else None
+        loc = self._locate(r.missing_division, year, r.missing_lat, r.missing_lon)
+        if loc is not None:
+            e["pl_level"], e["pl_prov"], e["pl_pref"], e["pl_cty"] = (
+                loc.level,
+                loc.province,
+                loc.prefecture,
+                loc.county,
+            )
+            e["pl_lat"], e["pl_lon"] = loc.lat, loc.lon
+        if r.dialect:
+            e["dia_text"] = self._id(fold(r.dialect) or r.dialect)
+            g = D.dialect_group(r.dialect)
+            if g is not None:
+                e["dia_group"] = D.DIALECT_GROUPS.index(g)
+        elif loc is not None and loc.code:
+            g = D.PROVINCE_DIALECT.get(loc.code[:2])
+            if g is not None:
+                e["dia_group"] = D.DIALECT_GROUPS.index(g)
+        if r.height_cm is not None:
+            e["height"] = r.height_cm
+        marks = D.parse_marks(list(r.marks))[:_N_MARK]
+        if marks:
+            e["mk_loc"] = [m.location for m in marks]
+            e["mk_type"] = [m.kind for m in marks]
+            e["mk_side"] = [m.side for m in marks]
+        if r.circumstances:
+            e["mem"] = D.concept_bits([r.circumstances])
+        return r.id, e
+
+    def _variant(self, p: NameParts) -> _Variant:
+        if p.is_nickname:
+            core = nickname_core(p.text)
+            return _Variant(
+                _ABSENT, _ABSENT, _ABSENT, _ABSENT, _ABSENT,
+                [self._lookup(s) for s in core.split()], self._lookup(p.text), self._lookup(core), False,
+            )  # fmt: skip
+        return _Variant(
+            self._lookup(p.surname),
+            self._lookup(p.surname_pinyin),
+            self._lookup(p.given),
+            self._lookup(p.given_pinyin),
+            self._lookup(p.given_initials),
+            [self._lookup(s) for s in p.given_syllables],
+            self._lookup(p.given),
+            self._lookup(p.core),
+            bool(p.surname),
+        )
+
+    def _query(self, f: FoundRecord, excluded: Collection[tuple[str, str]] | None) -> _Query:
+        fyear = f.found_date.year if f.found_date else None
+        by_range: tuple[float, float] | None = None
+        tol = 0.0
+        if f.birth_date is not None:
+            by_range = (f.birth_date.year, f.birth_date.year)
+            tol = self.age_tolerance / 2
+        elif (f.age_min is not None or f.age_max is not None) and fyear is not None:
+            lo_age = f.age_min if f.age_min is not None else f.age_max
+            hi_age = f.age_max if f.age_max is not None else f.age_min
+            assert lo_age is not None and hi_age is not None
+            # Someone aged a (whole years) on a day of year Y was born in Y-a-1 or Y-a.
+            by_range = (fyear - math.floor(hi_age) - 1, fyear - math.floor(lo_age))
+            tol = self.age_tolerance + self.age_tolerance_fraction * hi_age
+        variants: list[_Variant] = []
+        for raw in (f.name, *f.remembered_names):
+            p = parse_name(raw) if raw else None
+            if p is not None:
+                variants.append(self._variant(p))
+        parents = []
+        for raw in f.remembered_parents:
+            pp = parse_parent(raw)
+            if pp is not None:
+                parents.append(
+                    (self._lookup(pp.text), self._lookup(pp.surname_pinyin) if pp.surname else None,
+                     self._lookup(pp.given_pinyin), [self._lookup(s) for s in pp.given_syllables])
+                )  # fmt: skip
+        places: list[Located] = []
+        for pl in f.remembered_places:
+            loc = (
+                self._locate(pl.division, pl.year, pl.lat, pl.lon)
+                if pl.division or pl.lat is not None
+                else None
+            )
+            if loc is not None:
+                places.append(loc)
+            elif pl.name:
+                places.extend(self.gazetteer.locate_name(pl.name)[:5])
+        found_place = self._locate(f.found_division, fyear, f.found_lat, f.found_lon)
+        group = D.dialect_group(f.dialect) if f.dialect else None
+        ex = {m for m, fid in self._excluded if fid == f.id}
+        if excluded:
+            ex |= {m for m, fid in excluded if fid == f.id}
+        return _Query(
+            sex=_SEX.get(f.sex or "", 0),
+            fdate=_ordinal(f.found_date),
+            fyear=fyear,
+            by_range=by_range,
+            tol=tol,
+            bdate=_ordinal(f.birth_date),
+            variants=variants,
+            parents=parents,
+            places=places,
+            found_place=found_place,
+            dia_text=self._lookup(fold(f.dialect) or f.dialect) if f.dialect else _ABSENT,
+            dia_group=D.DIALECT_GROUPS.index(group) if group else -1,
+            height=f.height_cm if f.height_cm is not None else math.nan,
+            marks=D.parse_marks(list(f.marks)),
+            mem=D.concept_bits([f.memories]) if f.memories else 0,
+            excluded=ex,
+        )
+
+    # -- blocking ----------------------------------------------------------------------------
+
+    def _block(self, key: tuple[int, int]) -> IntArray | None:
+        arr = self._block_arrays.get(key)
+        if arr is None:
+            rows = self._blocks.get(key)
+            if not rows:
+                return None
+            arr = self._block_arrays[key] = np.asarray(rows, dtype=np.int64)
+        return arr
+
+    def _candidates(self, q: _Query) -> IntArray:
+        sexes = (0, q.sex) if q.sex else (0, 1, 2)
+        if q.by_range is not None:
+            years: Iterable[int] = range(
+                math.floor(q.by_range[0] - q.tol), math.ceil(q.by_range[1] + q.tol) + 1
+            )
+            keys = [(s, y) for s in sexes for y in (-1, *years)]
+        else:
+            keys = [k for k in self._blocks if k[0] in sexes and (q.fyear is None or k[1] <= q.fyear)]
+        parts = [a for a in (self._block(k) for k in keys) if a is not None]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        return rows[self._alive[rows]]
+
+    # -- comparison --------------------------------------------------------------------------
+
+    def _hard(
+        self, q: _Query, rows: IntArray
+    ) -> tuple[npt.NDArray[np.bool_], dict[str, npt.NDArray[np.bool_]]]:
+        c = self._cols
+        conflicts: dict[str, npt.NDArray[np.bool_]] = {}
+        if q.sex:
+            sex = c["sex"][rows]
+            conflicts["sex"] = (sex != 0) & (sex != q.sex)
+        if q.fdate >= 0:
+            md = c["mdate"][rows]
+            conflicts["found_before_missing"] = md > q.fdate
+        by = c["by"][rows]
+        known = by >= 0
+        if q.by_range is not None:
+            lo, hi = q.by_range[0] - q.tol, q.by_range[1] + q.tol
+            conflicts["age"] = known & ((by < lo) | (by > hi))
+        elif q.fyear is not None:
+            conflicts["age"] = known & (by > q.fyear)
+        ok = np.ones(len(rows), dtype=bool)
+        for v in conflicts.values():
+            ok &= ~v
+        if q.excluded:
+            ex_rows = [self._row_of[m] for m in q.excluded if m in self._row_of]
+            conflicts["excluded_by_reviewer"] = np.isin(rows, ex_rows)
+            ok &= ~conflicts["excluded_by_reviewer"]
+        return ok, conflicts
+
+    def _levels(self, q: _Query, rows: IntArray) -> dict[str, IntArray]:
+        c = self._cols
+        n = len(rows)
+        L: dict[str, IntArray] = {}
+
+        def miss() -> IntArray:
+            return np.full(n, -1, dtype=np.int64)
+
+        # age
+        by = c["by"][rows].astype(np.int64)
+        if q.by_range is not None:
+            lv = np.where((by >= q.by_range[0]) & (by <= q.by_range[1]), 1, 0)
+            if q.bdate >= 0:
+                lv = np.where(c["bdate"][rows] == q.bdate, 2, lv)
+            L["age"] = np.where(by >= 0, lv, -1)
+        else:
+            L["age"] = miss()
+
+        # names
+        sur_lv, giv_lv, nick_lv = miss(), miss(), miss()
+        if q.variants:
+            sur_h, sur_p = c["sur_han"][rows], c["sur_py"][rows]
+            giv_h, giv_p, giv_i = c["giv_han"][rows], c["giv_py"][rows], c["giv_init"][rows]
+            giv_s = c["giv_syl"][rows]
+            nick_h, nick_c = c["nick_han"][rows], c["nick_core"][rows]
+            has_sur, has_syl, has_nick = sur_h >= 0, giv_s[:, 0] >= 0, nick_h[:, 0] >= 0
+            any_sur = any(v.has_surname for v in q.variants)
+            s_best = np.zeros(n, dtype=np.int64)
+            g_best = np.zeros(n, dtype=np.int64)
+            k_best = np.zeros(n, dtype=np.int64)
+            for v in q.variants:
+                if v.has_surname:
+                    s = np.where(sur_h == v.sur_han, 2, np.where(sur_p == v.sur_py, 1, 0))
+                    np.maximum(s_best, s, out=s_best)
+                g = np.zeros(n, dtype=np.int64)
+                g = np.where(giv_i == v.giv_init, 1, g)
+                syl = [s for s in v.syls if s != _ABSENT]
+                if syl:
+                    g = np.where(np.isin(giv_s, syl).any(axis=1), np.maximum(g, 2), g)
+                g = np.where(giv_p == v.giv_py, 3, g)
+                g = np.where(giv_h == v.giv_han, 4, g)
+                np.maximum(g_best, g, out=g_best)
+                k = np.where((nick_c == v.core).any(axis=1), 1, 0)
+                k = np.where((nick_h == v.text).any(axis=1), 2, k)
+                np.maximum(k_best, k, out=k_best)
+            if any_sur:
+                sur_lv = np.where(has_sur, s_best, -1)
+            giv_lv = np.where(has_syl, g_best, -1)
+            nick_lv = np.where(has_nick, k_best, -1)
+        L["surname"], L["given_name"], L["nickname"] = sur_lv, giv_lv, nick_lv
+
+        # parents
+        if q.parents:
+            full, sur, giv = c["par_full"][rows], c["par_sur"][rows], c["par_giv"][rows]
+            par_syl = c["par_syl"][rows].reshape(n, _N_PAR, _N_SYL)
+            pbest = np.zeros((n, _N_PAR), dtype=np.int64)
+            for pf, ps, pg, psyl in q.parents:
+                same_sur = (sur == ps) if ps is not None else np.ones_like(full, dtype=bool)
+                whole = (full == pf) | (same_sur & (giv == pg))
+                syl_ids = [s for s in psyl if s != _ABSENT]
+                part = same_sur & np.isin(par_syl, syl_ids).any(axis=2) if syl_ids else np.zeros_like(whole)
+                lv = np.where(whole, 2, np.where(part, 1, 0))
+                np.maximum(pbest, lv, out=pbest)
+            both = (pbest[:, 0] == 2) & (pbest[:, 1] == 2)
+            lv1 = np.where(both, 3, pbest.max(axis=1))
+            L["parents"] = np.where((full >= 0).any(axis=1), lv1, -1)
+        else:
+            L["parents"] = miss()
+
+        # places
+        plev = c["pl_level"][rows]
+        has_coord = ~np.isnan(c["pl_lat"][rows])
+        known_place = (plev > LEVEL_NONE) | has_coord
+        if q.places:
+            best = np.zeros(n, dtype=np.int64)
+            for loc in q.places:
+                np.maximum(best, self._place_level(loc, rows, full_scale=True), out=best)
+            L["place"] = np.where(known_place, best, -1)
+        else:
+            L["place"] = miss()
+        if q.found_place is not None:
+            lv = self._place_level(q.found_place, rows, full_scale=False)
+            L["found_place"] = np.where(known_place, lv, -1)
+        else:
+            L["found_place"] = miss()
+
+        # dialect
+        if q.dia_group >= 0 or q.dia_text != _ABSENT:
+            dt, dg = c["dia_text"][rows], c["dia_group"][rows]
+            lv = np.where(dt == q.dia_text, 2, np.where((dg == q.dia_group) & (dg >= 0), 1, 0))
+            L["dialect"] = np.where((dt >= 0) | (dg >= 0), lv, -1)
+        else:
+            L["dialect"] = miss()
+
+        # height
+        h = c["height"][rows].astype(np.float64)
+        if not math.isnan(q.height) and q.fdate >= 0:
+            age_m = c["age_m"][rows].astype(np.float64)
+            bdate = c["bdate"][rows]
+            age_now = np.where(bdate >= 0, (q.fdate - bdate) / _DAYS_PER_YEAR, (q.fyear or 0) - by + 0.5)
+            sex = np.where(c["sex"][rows] > 0, c["sex"][rows], q.sex).astype(np.int8)
+            ok = ~np.isnan(h) & ~np.isnan(age_m) & (by >= 0)
+            pred = predicted_height(
+                np.where(ok, h, 100.0), np.where(ok, age_m, 5.0), np.where(ok, age_now, 5.0), sex
+            )
+            diff = np.abs(q.height - pred)
+            lv = np.where(
+                diff <= np.maximum(4.0, 0.04 * pred), 2, np.where(diff <= np.maximum(10.0, 0.09 * pred), 1, 0)
+            )
+            L["height"] = np.where(ok, lv, -1)
+        else:
+            L["height"] = miss()
+
+        # marks
+        if q.marks:
+            mt, ml, ms = c["mk_type"][rows], c["mk_loc"][rows], c["mk_side"][rows]
+            any_type = np.zeros(n, dtype=bool)
+            n_loc = np.zeros(n, dtype=np.int64)
+            for m in q.marks:
+                same_type = mt == m.kind
+                any_type |= same_type.any(axis=1)
+                if m.location >= 0:
+                    side_ok = (ms == 0) | (ms == m.side) if m.side else np.ones_like(same_type)
+                    n_loc += (same_type & (ml == m.location) & side_ok).any(axis=1)
+            lv = np.where(n_loc >= 2, 3, np.where(n_loc == 1, 2, np.where(any_type, 1, 0)))
+            L["marks"] = np.where(mt[:, 0] >= 0, lv, -1)
+        else:
+            L["marks"] = miss()
+
+        # memories
+        if q.mem:
+            mem = c["mem"][rows]
+            shared = np.bitwise_count(mem & np.uint64(q.mem)).astype(np.int64)
+            L["memories"] = np.where(mem != 0, np.minimum(shared, 3), -1)
+        else:
+            L["memories"] = miss()
+        return L
+
+    def _place_level(self, loc: Located, rows: IntArray, *, full_scale: bool) -> IntArray:
+        """Level of agreement between a found-side place and each report's missing place.
+
+        ``full_scale`` gives the five levels of ``place``; otherwise the three of ``found_place``.
+        """
+        c = self._cols
+        n = len(rows)
+        lv = np.zeros(n, dtype=np.int64)
+        point = not math.isnan(loc.lat) and loc.level in (LEVEL_NONE, LEVEL_PREFECTURE, LEVEL_COUNTY)
+        fine = loc.level in (LEVEL_NONE, LEVEL_COUNTY)
+        d: FloatArray | None = None
+        if point:
+            d = np.asarray(
+                haversine_km(loc.lat, loc.lon, c["pl_lat"][rows], c["pl_lon"][rows]), dtype=np.float64
+            )
+            d = np.where(np.isnan(d), np.inf, d)
+        if full_scale and d is not None:
+            lv = np.where(d < 300.0, 1, lv)
+        if loc.province >= 0:
+            lv = np.where(c["pl_prov"][rows] == loc.province, 2 if full_scale else 1, lv)
+        near = np.zeros(n, dtype=bool)
+        if loc.level >= LEVEL_PREFECTURE:
+            near |= c["pl_pref"][rows] == loc.prefecture
+        if d is not None and fine:
+            near |= d < 50.0
+        lv = np.where(near, 3 if full_scale else 2, lv)
+        if full_scale:
+            same = np.zeros(n, dtype=bool)
+            if loc.level == LEVEL_COUNTY:
+                same |= c["pl_cty"][rows] == loc.county
+            if d is not None and loc.level == LEVEL_NONE:
+                same |= d < 15.0
+            lv = np.where(same, 4, lv)
+        return lv
+
+    def _totals(self, L: dict[str, IntArray]) -> FloatArray:
+        total = np.zeros(len(next(iter(L.values()))), dtype=np.float64)
+        for name in FIELD_NAMES:
+            total += self.weights.table(name)[L[name] + 1]
+        return total
+
+    def _reasons(self, L: dict[str, IntArray], i: int, q: _Query, row: int) -> dict[str, Reason]:
+        out: dict[str, Reason] = {}
+        for name, levels in FIELDS.items():
+            lv = int(L[name][i])
+            if lv < 0:
+                continue
+            detail = ""
+            if name == "age" and q.by_range is not None:
+                detail = f"born {int(self._cols['by'][row])}; estimate {q.by_range[0]:g}-{q.by_range[1]:g}"
+            elif name == "memories":
+                shared = int(self._cols["mem"][row]) & q.mem
+                detail = ",".join(D.concepts_of(shared))
+            elif name in ("place", "found_place"):
+                lat, lon = self._cols["pl_lat"][row], self._cols["pl_lon"][row]
+                pts = q.places if name == "place" else [q.found_place] if q.found_place else []
+                ds = [haversine_km(p.lat, p.lon, lat, lon) for p in pts if not math.isnan(p.lat)]
+                ds = [x for x in ds if not math.isnan(x)]
+                if ds:
+                    detail = f"{min(ds):.0f} km"
+            out[name] = Reason(levels[lv], float(self.weights.levels[name][lv]), detail)
+        return out
+
+    # -- public matching ---------------------------------------------------------------------
+
+    def match(
+        self, found: FoundRecord, top: int = 10, excluded: Collection[tuple[str, str]] | None = None
+    ) -> list[Candidate]:
+        """The ``top`` most probable reports for ``found``, best first.
+
+        ``excluded`` holds (missing_id, found_id) pairs a reviewer ruled out, in addition to
+        those given to ``exclude``; they are never returned.
+        """
+        q = self._query(found, excluded)
+        rows = self._candidates(q)
+        if len(rows) == 0:
+            return []
+        ok, _ = self._hard(q, rows)
+        rows = rows[ok]
+        if len(rows) == 0:
+            return []
+        L = self._levels(q, rows)
+        total = self._totals(L)
+        k = min(top, len(rows))
+        part = np.argpartition(-total, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+        order = part[np.lexsort((rows[part], -total[part]))]
+        probs = self.weights.probability(total[order])
+        z = self.weights.intercept + self.weights.scale * total[order]
+        out = []
+        for j, i in enumerate(order):
+            row = int(rows[i])
+            reasons = self._reasons(L, int(i), q, row)
+            out.append(Candidate(self._ids[row], Score(float(probs[j]), float(z[j]), reasons)))
+        return out
+
+    def score(self, missing_id: str, found: FoundRecord) -> Score:
+        """Score one indexed report against ``found``, hard conflicts included."""
+        row = self._row_of[missing_id]
+        q = self._query(found, None)
+        rows = np.array([row], dtype=np.int64)
+        ok, conflicts = self._hard(q, rows)
+        L = self._levels(q, rows)
+        total = self._totals(L)
+        reasons = self._reasons(L, 0, q, row)
+        bad = tuple(name for name, v in conflicts.items() if v[0])
+        z = float(self.weights.intercept + self.weights.scale * total[0])
+        prob = float(self.weights.probability(total)[0]) if ok[0] else 0.0
+        return Score(prob, z, reasons, bad)
+
+    def levels(self, missing_id: str, found: FoundRecord) -> dict[str, int]:
+        """Comparison level of each field (``-1`` = missing), as used by ``fit_weights``."""
+        row = self._row_of[missing_id]
+        q = self._query(found, None)
+        L = self._levels(q, np.array([row], dtype=np.int64))
+        return {k: int(v[0]) for k, v in L.items()}
