@@ -73,11 +73,11 @@ def chinese_numeral(n: int) -> str:
     return head + ("" if ones == 0 else CHINESE_NUMERALS[ones - 1])
 
 
+_NUMERAL_VALUES = {chinese_numeral(n): n for n in range(1, 100)}
+
+
 def _numeral_value(s: str) -> int | None:
-    for n in range(1, 100):
-        if chinese_numeral(n) == s:
-            return n
-    return None
+    return _NUMERAL_VALUES.get(s)
 
 
 def _clean_line(raw: str) -> str:
@@ -158,6 +158,7 @@ class _State:
     block_number: int = 0
     block_line_no: int = 0
     block_line: str = ""
+    block_measures: int = 0
     goal_text: list[str] = field(default_factory=list)
     goal_line_no: int = 0
     measure: _Node | None = None
@@ -216,16 +217,10 @@ def _close_block(st: _State) -> None:
                 line_no=st.goal_line_no,
             )
         )
-    elif st.block == "measures" and not any(
-        n.section == _section_code(st) and n.kind == "measure" for n in st.nodes
-    ):
+    elif st.block == "measures" and st.block_measures == 0:
         raise PlanParseError(st.block_line_no, st.block_line, "行动措施 block has no measures")
     st.block = None
     st.goal_text = []
-
-
-def _section_code(st: _State) -> str:
-    return st.section.code if st.section is not None else ""
 
 
 def _close_section(st: _State) -> None:
@@ -307,8 +302,8 @@ def _handle_body_line(st: _State, line_no: int, line: str) -> None:
         _close_measure(st)
         assert st.section is not None
         number = int(measure_match.group(1))
-        count = sum(1 for n in st.nodes if n.section == st.section.code and n.kind == "measure")
-        _expect(number, count + 1, "measure", line_no, line)
+        _expect(number, st.block_measures + 1, "measure", line_no, line)
+        st.block_measures = number
         node = _Node(
             code=f"{st.section.code}.{st.block_number}.({number})",
             pillar=st.pillar.code,
@@ -384,6 +379,7 @@ def _handle_body_line(st: _State, line_no: int, line: str) -> None:
         st.section_has_numbered = True
         st.block = "goal" if title == _GOAL_TITLE else "measures"
         st.block_number, st.block_line_no, st.block_line = number, line_no, line
+        st.block_measures = 0
         st.last_was_node = False
         return
 
