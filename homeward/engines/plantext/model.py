@@ -42,7 +42,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Goal:
-    """The work goal of a section (1．工作目标。 followed by its paragraph)."""
+    """The work goal of a section (1．工作目标。 followed by its paragraph; `line_no` is the paragraph's)."""
 
     code: str
     pillar: str
