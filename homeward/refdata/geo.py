@@ -28,16 +28,17 @@ def haversine_km(
 
     Arguments are degrees. Scalars give a ``float``; arrays broadcast with the numpy
     rules and give an array (so one point against many, or pairwise with
-    ``lat1[:, None]`` against ``lat2[None, :]``). The haversine form is used because
-    it stays accurate for short distances; ``clip`` guards against rounding taking
-    the argument of ``arcsin`` past 1 for antipodal points.
+    ``lat1[:, None]`` against ``lat2[None, :]``). The haversine form stays accurate
+    for short distances; taking the angle with ``arctan2`` rather than ``arcsin``
+    keeps it accurate near antipodal points too, where ``arcsin``'s slope blows up.
     """
     phi1 = np.radians(np.asarray(lat1, dtype=np.float64))
     phi2 = np.radians(np.asarray(lat2, dtype=np.float64))
     dphi = phi2 - phi1
     dlmb = np.radians(np.asarray(lon2, dtype=np.float64)) - np.radians(np.asarray(lon1, dtype=np.float64))
     h = np.sin(dphi / 2.0) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2.0) ** 2
-    d = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    h = np.clip(h, 0.0, 1.0)
+    d = 2.0 * EARTH_RADIUS_KM * np.arctan2(np.sqrt(h), np.sqrt(1.0 - h))
     if d.ndim == 0:
         return float(d)
     return d
