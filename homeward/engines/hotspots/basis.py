@@ -39,8 +39,10 @@ class DataBasis:
             f"method: {self.method}",
         ]
         if self.excluded:
-            parts.append(f"{len(self.excluded)} units excluded ({', '.join(self.excluded[:10])}"
-                         f"{', ...' if len(self.excluded) > 10 else ''})")
+            parts.append(
+                f"{len(self.excluded)} units excluded ({', '.join(self.excluded[:10])}"
+                f"{', ...' if len(self.excluded) > 10 else ''})"
+            )
         parts.extend(self.notes)
         parts.append(HUMAN_JUDGEMENT_NOTE_EN.rstrip("."))
         return "; ".join(parts) + "."

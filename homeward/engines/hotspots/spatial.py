@@ -198,8 +198,16 @@ def hotspots(
         with warnings.catch_warnings():
             # esda warns that 'directed' p-values will change default; we fold them explicitly below.
             warnings.simplefilter("ignore", FutureWarning)
-            g = G_Local(smoothed, w, transform="B", star=True, permutations=perms,
-                        keep_simulations=False, n_jobs=n_jobs, seed=seed)
+            g = G_Local(
+                smoothed,
+                w,
+                transform="B",
+                star=True,
+                permutations=perms,
+                keep_simulations=False,
+                n_jobs=n_jobs,
+                seed=seed,
+            )
         z = np.asarray(g.Zs, dtype=float)
         # p_sim is the one-tailed p of the tail the observation falls in; doubling makes it two-sided.
         p_two = np.minimum(1.0, 2.0 * np.asarray(g.p_sim, dtype=float))
@@ -217,18 +225,37 @@ def hotspots(
         + (f"Benjamini-Hochberg FDR at {alpha:g}" if fdr else f"unadjusted p <= {alpha:g}")
     )
     notes.append(f"smallest cluster this run can detect: {detectable} units at the permutation floor")
-    basis = DataBasis("spatial hotspots", indicator, period, source, n, total, method,
-                      tuple(sorted(set(excluded))), tuple(notes))
+    basis = DataBasis(
+        "spatial hotspots",
+        indicator,
+        period,
+        source,
+        n,
+        total,
+        method,
+        tuple(sorted(set(excluded))),
+        tuple(notes),
+    )
     results = []
     for i, code in enumerate(units):
         kind: Kind = "none"
         if sig[i]:
             kind = "hot" if direction[i] > 0 else "cold" if direction[i] < 0 else "none"
-        results.append(HotspotResult(
-            code=code, count=int(counts[i]), population=int(pops[i]), rate=float(crude[i]),
-            rate_ci95=poisson_rate_ci(int(counts[i]), int(pops[i])), smoothed_rate=float(smoothed[i]),
-            gi_star_z=float(z[i]), p_value=float(p_two[i]), q_value=float(q[i]),
-            significant=bool(sig[i] and kind != "none"), kind=kind,
-            neighbours=cw.neighbours[code], basis=basis,
-        ))
+        results.append(
+            HotspotResult(
+                code=code,
+                count=int(counts[i]),
+                population=int(pops[i]),
+                rate=float(crude[i]),
+                rate_ci95=poisson_rate_ci(int(counts[i]), int(pops[i])),
+                smoothed_rate=float(smoothed[i]),
+                gi_star_z=float(z[i]),
+                p_value=float(p_two[i]),
+                q_value=float(q[i]),
+                significant=bool(sig[i] and kind != "none"),
+                kind=kind,
+                neighbours=cw.neighbours[code],
+                basis=basis,
+            )
+        )
     return HotspotReport(tuple(results), basis, perms, alpha, fdr, detectable)

@@ -113,8 +113,9 @@ def _glm(y: np.ndarray, x: np.ndarray, weights: np.ndarray | None) -> sm.GLM | N
     return res
 
 
-def _fit(y: np.ndarray, levels: np.ndarray, wtime: np.ndarray, t: int, cfg: FarringtonConfig,
-         trend: bool) -> _Fit | None:
+def _fit(
+    y: np.ndarray, levels: np.ndarray, wtime: np.ndarray, t: int, cfg: FarringtonConfig, trend: bool
+) -> _Fit | None:
     present = [lv for lv in np.unique(levels) if lv != 0]
     cols = [np.ones_like(y)] + [(levels == lv).astype(float) for lv in present]
     x0 = [1.0] + [0.0] * len(present)
@@ -211,7 +212,9 @@ def assess_week(
             if fit is not None:
                 break
         if fit is None:
-            fit = _Fit(float(y.mean()), max(1.0, float(y.var(ddof=1) / y.mean())) if len(y) > 1 else 1.0, False)
+            fit = _Fit(
+                float(y.mean()), max(1.0, float(y.var(ddof=1) / y.mean())) if len(y) > 1 else 1.0, False
+            )
             notes.append("GLM did not converge; baseline is the plain mean of the reference weeks")
 
     observed = int(x[t])
@@ -231,10 +234,12 @@ def assess_week(
         f"expected {fit.mu0:.2f}, threshold {upper}, observed {observed}, P(X >= observed) = {p:.3g}, "
         f"dispersion {fit.phi:.2f}"
     )
-    basis = DataBasis("early warning", indicator, f"week {t}", source, 1, int(y.sum()) + observed,
-                      method, (), tuple(notes))
-    return WarningAssessment(region, indicator, t, observed, fit.mu0, upper, p, alarm, enough, fit.phi,
-                             fit.trend, len(y), b, basis)
+    basis = DataBasis(
+        "early warning", indicator, f"week {t}", source, 1, int(y.sum()) + observed, method, (), tuple(notes)
+    )
+    return WarningAssessment(
+        region, indicator, t, observed, fit.mu0, upper, p, alarm, enough, fit.phi, fit.trend, len(y), b, basis
+    )
 
 
 def early_warning(
@@ -259,5 +264,7 @@ def monitor(
     indicator: str = "",
 ) -> list[WarningAssessment]:
     """Assess every week from ``start`` to the end, each with only the data before it."""
-    return [assess_week(series, t, config=config, region=region, indicator=indicator)
-            for t in range(start, len(series))]
+    return [
+        assess_week(series, t, config=config, region=region, indicator=indicator)
+        for t in range(start, len(series))
+    ]

@@ -46,7 +46,9 @@ class CountyWeights:
     def describe(self) -> str:
         if self.method == "knn":
             return f"binary k-nearest-neighbour weights on county centroids (k={self.k}, great-circle)"
-        return f"binary distance-band weights on county centroids (band {self.threshold_km:g} km, great-circle)"
+        return (
+            f"binary distance-band weights on county centroids (band {self.threshold_km:g} km, great-circle)"
+        )
 
     def to_libpysal(self) -> W:
         """A libpysal ``W`` whose id order is ``codes``."""
@@ -58,7 +60,7 @@ class CountyWeights:
 
     def subset(self, codes: Iterable[str]) -> CountyWeights:
         """Weights rebuilt with the same rule over a subset of the units (not a cut of these)."""
-        keep = [c for c in codes]
+        keep = list(codes)
         return county_weights(
             {c: self.centroids[c] for c in keep}, method=self.method, k=self.k, threshold_km=self.threshold_km
         )
@@ -102,16 +104,23 @@ def county_weights(
         for i, row in enumerate(np.atleast_2d(idx)):
             others = [int(j) for j in row if int(j) != i][:k]
             neighbours[codes[i]] = tuple(codes[j] for j in others)
-        return CountyWeights(codes, neighbours, dict(zip(codes, map(tuple, coords.tolist()), strict=True)),
-                             "knn", k, None)
+        return CountyWeights(
+            codes, neighbours, dict(zip(codes, map(tuple, coords.tolist()), strict=True)), "knn", k, None
+        )
     if method == "band":
         if threshold_km is None or threshold_km <= 0:
             raise ValueError("threshold_km must be positive for a distance band")
         chord = 2.0 * np.sin(min(threshold_km / EARTH_RADIUS_KM, np.pi) / 2.0)
         for i, found in enumerate(tree.query_ball_point(xyz, r=chord)):
             neighbours[codes[i]] = tuple(codes[j] for j in sorted(found) if j != i)
-        return CountyWeights(codes, neighbours, dict(zip(codes, map(tuple, coords.tolist()), strict=True)),
-                             "band", None, float(threshold_km))
+        return CountyWeights(
+            codes,
+            neighbours,
+            dict(zip(codes, map(tuple, coords.tolist()), strict=True)),
+            "band",
+            None,
+            float(threshold_km),
+        )
     raise ValueError(f"unknown weights method {method!r} (use 'knn' or 'band')")
 
 
