@@ -222,17 +222,22 @@ class DivisionIndex:
         self._current = current
         self._census_units: Mapping[str, CensusUnit] = MappingProxyType(dict(census_units))
         children: dict[str, list[str]] = defaultdict(list)
+        for code in sorted(current):
+            parent = current[code].parent_code
+            if parent is not None:
+                children[parent].append(code)
+        self._children = dict(children)
+
+    @functools.cached_property
+    def _name_index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        # Built on first use: most callers never look up by name, and loading must stay fast.
         by_name: dict[str, list[str]] = defaultdict(list)
         by_stem: dict[str, list[str]] = defaultdict(list)
-        for code in sorted(current):
-            d = current[code]
-            if d.parent_code is not None:
-                children[d.parent_code].append(code)
-            by_name[d.name].append(code)
-            by_stem[name_stem(d.name)].append(code)
-        self._children = dict(children)
-        self._by_name = dict(by_name)
-        self._by_stem = dict(by_stem)
+        for code in sorted(self._current):
+            name = self._current[code].name
+            by_name[name].append(code)
+            by_stem[name_stem(name)].append(code)
+        return dict(by_name), dict(by_stem)
 
     # -- today's divisions -------------------------------------------------------------
 
@@ -300,7 +305,8 @@ class DivisionIndex:
         (朝阳区, 鼓楼区), so the result is a list, by code.
         """
         text = text.strip()
-        codes = self._by_name.get(text) or self._by_stem.get(name_stem(text), [])
+        by_name, by_stem = self._name_index
+        codes = by_name.get(text) or by_stem.get(name_stem(text), [])
         return [self._current[c] for c in codes]
 
     def census_units(self) -> Mapping[str, CensusUnit]:
