@@ -77,7 +77,12 @@ def cpca_version() -> str:
 
 def read_cpca_points(path: Path) -> dict[str, tuple[str, float, float]]:
     """6-digit code -> (name, lat, lon) in WGS-84 for the cpca rows that carry coordinates."""
-    import prcoords  # build-time only: the loader reads the converted CSV
+    try:
+        import prcoords  # build-time only: the loader reads the converted CSV
+    except ImportError:
+        raise SystemExit(
+            "error: the prcoords package is not installed (see requirements/refdata.in)"
+        ) from None
 
     points: dict[str, tuple[str, float, float]] = {}
     with path.open(encoding="utf-8", newline="") as fh:
@@ -173,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     rows, derived, missing = build_rows(points)
     text = render(rows)
     print(
-        f"cpca {cpca_version()}: {len(points)} points; wrote {len(rows)} centroids "
+        f"cpca {cpca_version()}: {len(points)} points; built {len(rows)} centroids "
         f"({len(rows) - len(derived)} same code, {len(derived)} via predecessors or aliases); "
         f"{len(missing)} current divisions without a point",
         file=sys.stderr,
@@ -184,7 +189,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {args.out} is out of date; rerun without --check", file=sys.stderr)
             return 1
         return 0
-    args.out.write_text(text, encoding="utf-8")
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
     return 0
 
 

