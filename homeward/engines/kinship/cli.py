@@ -91,7 +91,11 @@ def _run_one(case: Mapping[str, Any], defaults: Mapping[str, Any], table: Freque
     merged: dict[str, Any] = {k: defaults[k] for k in CASE_KEYS if k in defaults}
     for key in CASE_KEYS:
         if key in case:
-            if key == "locus_mutation" and isinstance(merged.get(key), Mapping) and isinstance(case[key], Mapping):
+            if (
+                key == "locus_mutation"
+                and isinstance(merged.get(key), Mapping)
+                and isinstance(case[key], Mapping)
+            ):
                 merged[key] = {**merged[key], **case[key]}
             else:
                 merged[key] = case[key]
@@ -158,7 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise CliError(f"{name}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+            raise CliError(
+                f"{name}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            ) from exc
         out = run_cases(doc)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -174,7 +174,9 @@ class FrequencyTable:
                 if not locus or not raw_allele:
                     raise FrequencyError(f"{path.name} line {lineno}: empty locus or allele")
                 allele = normalise_allele(raw_allele)
-                freq = _as_frequency(raw_freq, f"{path.name} line {lineno} (locus {locus} allele {raw_allele})")
+                freq = _as_frequency(
+                    raw_freq, f"{path.name} line {lineno} (locus {locus} allele {raw_allele})"
+                )
                 table = loci.setdefault(locus, {})
                 if allele in table:
                     raise FrequencyError(
@@ -191,8 +193,12 @@ class FrequencyTable:
         sizes = {"nist1036-asian": 97, "uk-dna17-chinese": 203}
         if name not in sizes:
             raise FrequencyError(f"unknown bundled table {name!r}; have {sorted(sizes)}")
-        return cls.from_csv(DATA_DIR / f"{name}.csv", name=name, version="2017" if "nist" in name else "2014",
-                            sample_size=sizes[name])
+        return cls.from_csv(
+            DATA_DIR / f"{name}.csv",
+            name=name,
+            version="2017" if "nist" in name else "2014",
+            sample_size=sizes[name],
+        )
 
     def prepare(
         self,

@@ -82,7 +82,11 @@ def _duo(o: Options) -> tuple[list[Person], list[Person]]:
 
 
 def _trio(o: Options) -> tuple[list[Person], list[Person]]:
-    h1 = [Person("father", "male"), Person("mother", "female"), Person("child", o.child_sex, "father", "mother")]
+    h1 = [
+        Person("father", "male"),
+        Person("mother", "female"),
+        Person("child", o.child_sex, "father", "mother"),
+    ]
     return h1, _singletons({"father": "male", "mother": "female", "child": o.child_sex})
 
 
@@ -158,7 +162,11 @@ def _grandparent(o: Options) -> tuple[list[Person], list[Person]]:
 
 def _grandparents(o: Options) -> tuple[list[Person], list[Person]]:
     ps = _line_sex(o.line)
-    h1 = [Person("grandfather", "male"), Person("grandmother", "female"), Person("_p", ps, "grandfather", "grandmother")]
+    h1 = [
+        Person("grandfather", "male"),
+        Person("grandmother", "female"),
+        Person("_p", ps, "grandfather", "grandmother"),
+    ]
     h1 += _child_of("_p", ps, "_pmate", o.child_sex)
     h2 = _singletons({"grandfather": "male", "grandmother": "female", "child": o.child_sex})
     return h1, h2

@@ -80,7 +80,9 @@ class MutationSpec:
         if self.model == "none":
             return
         if self.rate is None and (self.rate_male is None or self.rate_female is None):
-            raise MutationError(f"mutation model {self.model!r} needs 'rate' (or both rate_male and rate_female)")
+            raise MutationError(
+                f"mutation model {self.model!r} needs 'rate' (or both rate_male and rate_female)"
+            )
         for sex in ("male", "female"):
             rate = self.rate_for(sex)
             if not 0.0 <= rate <= 1.0:
@@ -160,7 +162,9 @@ def mutation_matrix(
         return mat
     if model == "onestep":
         if np.any(np.round(values) != values):
-            raise MutationError("the onestep model requires all alleles to be integers (microvariant present)")
+            raise MutationError(
+                "the onestep model requires all alleles to be integers (microvariant present)"
+            )
         mat = np.zeros((nall, nall))
         for i in range(nall):
             nei = np.abs(values - values[i]) == 1

@@ -34,7 +34,9 @@ def parse_genotype(value: object, locus: str = "?") -> Genotype | None:
     if not parts:
         return None
     if len(parts) > 2:
-        raise ProfileError(f"locus {locus}: {len(parts)} alleles in {value!r} (a mixture?); at most 2 allowed")
+        raise ProfileError(
+            f"locus {locus}: {len(parts)} alleles in {value!r} (a mixture?); at most 2 allowed"
+        )
     alleles = [normalise_allele(p) for p in parts]
     for allele in alleles:
         if allele.upper() in MISSING_TOKENS:
@@ -75,9 +77,7 @@ class Profile:
     kit: str | None = None
 
     @classmethod
-    def from_mapping(
-        cls, data: Mapping[str, object], sex: object = None, kit: str | None = None
-    ) -> Profile:
+    def from_mapping(cls, data: Mapping[str, object], sex: object = None, kit: str | None = None) -> Profile:
         genotypes: dict[str, Genotype] = {}
         amel: object = sex
         for locus, value in data.items():
