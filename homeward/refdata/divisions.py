@@ -227,6 +227,7 @@ class DivisionIndex:
             if parent is not None:
                 children[parent].append(code)
         self._children = dict(children)
+        self._ordered = [current[c] for c in sorted(current)]
 
     @functools.cached_property
     def _name_index(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -252,10 +253,10 @@ class DivisionIndex:
         return len(self._current)
 
     def __iter__(self) -> Iterator[Division]:
-        return (self._current[c] for c in sorted(self._current))
+        return iter(self._ordered)
 
     def _level(self, level: Level) -> list[Division]:
-        return [d for d in self if d.level == level]
+        return [d for d in self._ordered if d.level == level]
 
     def provinces(self) -> list[Division]:
         """The 34 province-level divisions, by code."""
