@@ -78,7 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{args.file}: valid CAP 1.2" + (", signature verified" if args.cert else ""))
         elif args.command == "radius":
             schedule = parse_schedule(args.schedule) if args.schedule else DEFAULT_SCHEDULE
-            value = radius_km(_datetime(args.last_seen, "--last-seen"), _datetime(args.now, "--now"), schedule)
+            value = radius_km(
+                _datetime(args.last_seen, "--last-seen"), _datetime(args.now, "--now"), schedule
+            )
             print(f"{value:g}")
         else:
             if args.days <= 0:

@@ -28,8 +28,9 @@ def haversine_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayL
     dphi = phi2 - phi1
     dlmb = np.radians(np.asarray(lon2, dtype=np.float64) - np.asarray(lon1, dtype=np.float64))
     a = np.sin(dphi / 2.0) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlmb / 2.0) ** 2
-    # clip guards against a > 1 from rounding for antipodal points
-    return np.asarray(2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))), dtype=np.float64)
+    a = np.clip(a, 0.0, 1.0)  # rounding can push a just outside [0, 1]
+    # atan2 keeps full precision near antipodes, where arcsin(sqrt(a)) loses half the digits
+    return np.asarray(2.0 * EARTH_RADIUS_KM * np.arctan2(np.sqrt(a), np.sqrt(1.0 - a)), dtype=np.float64)
 
 
 def _check_point(lat: float, lon: float, radius_km: float) -> None:

@@ -64,10 +64,10 @@ def address_problem(address: IPAddress, allow_private: bool) -> str | None:
         return "loopback address"
     if address.is_link_local:
         return "link-local address"
+    if address.is_reserved:  # before is_private: Python counts 240.0.0.0/4 as both
+        return "reserved address"
     if address.is_private:
         return "private address"
-    if address.is_reserved:
-        return "reserved address"
     if not address.is_global:
         return "non-global address"
     return None

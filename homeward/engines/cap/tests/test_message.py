@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -231,7 +232,7 @@ def test_circle_text() -> None:
     ],
 )
 def test_message_field_errors_name_the_field(kwargs: dict, message: str) -> None:
-    fields = {
+    fields: dict[str, Any] = {
         "identifier": "HW-1",
         "sender": SENDER,
         "sent": LAST_SEEN,
