@@ -1,0 +1,52 @@
+"""Verification of the audit hash chain: finds altered, inserted and deleted rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from homeward.audit.chain import GENESIS_HASH, HASHED_FIELDS, row_hash
+from homeward.audit.models import AuditCheckpoint, AuditEvent
+
+
+@dataclass
+class ChainReport:
+    rows: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_chain(*, batch_size: int = 5000) -> ChainReport:
+    report = ChainReport()
+    prev_hash = GENESIS_HASH
+    expected_seq = 1
+    values = ("seq", "prev_hash", "hash", *[f for f in HASHED_FIELDS if f != "seq"])
+    for row in AuditEvent.objects.order_by("seq").values(*values).iterator(chunk_size=batch_size):
+        report.rows += 1
+        seq = row["seq"]
+        if seq != expected_seq:
+            report.problems.append(f"rows {expected_seq}..{seq - 1} are missing (deleted)")
+        if row["prev_hash"] != prev_hash:
+            report.problems.append(f"row {seq}: does not link to the row before it")
+        if row_hash(row["prev_hash"], row) != row["hash"]:
+            report.problems.append(f"row {seq}: contents were altered after it was written")
+        prev_hash = row["hash"]
+        expected_seq = seq + 1
+    checkpoint = AuditCheckpoint.objects.first()
+    if checkpoint is not None:
+        kept = AuditEvent.objects.filter(seq=checkpoint.last_seq).values_list("hash", flat=True).first()
+        if kept is None:
+            report.problems.append(
+                f"row {checkpoint.last_seq}, the chain head at the last verification, is gone (rows cut from the end)"
+            )
+        elif kept != checkpoint.last_hash:
+            report.problems.append(f"row {checkpoint.last_seq}: differs from the last verification")
+    return report
+
+
+def save_checkpoint() -> None:
+    last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+    if last:
+        AuditCheckpoint.objects.create(last_seq=last["seq"], last_hash=last["hash"])

@@ -1,0 +1,30 @@
+"""Project rules as system checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def demo_disabled_in_production(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    if not settings.DEBUG and settings.HOMEWARD_ALLOW_DEMO and "production" in settings.SETTINGS_MODULE:
+        return [checks.Error("demo data must be disabled in production", id="homeward.E002")]
+    return []
+
+
+@checks.register()
+def jurisdictional_models_indexed(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """homeward.E001: every sensitive model carries an indexed jurisdiction column."""
+    from homeward.core.models import JurisdictionalModel
+
+    errors = []
+    for model in apps.get_models():
+        if issubclass(model, JurisdictionalModel):
+            field = model._meta.get_field("jurisdiction")
+            if not field.db_index:  # type: ignore[union-attr]
+                errors.append(checks.Error(f"{model._meta.label}.jurisdiction must be indexed", id="homeward.E001"))
+    return errors

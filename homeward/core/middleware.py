@@ -1,0 +1,32 @@
+"""Middleware that records who is calling from where, for the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from homeward.core import context
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind the reverse proxy, the proxy sets X-Real-IP; REMOTE_ADDR is the proxy itself.
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        channel = "api" if request.path.startswith("/api/") else "web"
+        ctx = context.RequestContext(
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            request_id=context.new_request_id(),
+            channel=channel,
+        )
+        with context.use(ctx):
+            response = self.get_response(request)
+        response["X-Request-ID"] = ctx.request_id
+        return response

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "homeward.demo"
+    label = "demo"
+    verbose_name = "Demo data set"

@@ -1,0 +1,14 @@
+"""Settings for the test suite: fast hashing, in-memory mail; DATABASE_URL picks SQLite or PostgreSQL."""
+
+from homeward.settings.base import *  # noqa: F403
+from homeward.settings.base import VAR_DIR
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+HOMEWARD_ALLOW_DEMO = True
