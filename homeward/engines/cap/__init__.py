@@ -9,6 +9,7 @@ See ``README.md`` in this folder for the API.
 
 from homeward.engines.cap.atom import AtomEntry, AtomError, build_atom_feed
 from homeward.engines.cap.geo import (
+    RegionIndex,
     ServiceRegion,
     circle_meets_boxes,
     circle_meets_centroids,
@@ -94,6 +95,7 @@ __all__ = [
     "CapSignatureError",
     "CapValidationError",
     "OutboundTarget",
+    "RegionIndex",
     "ServiceRegion",
     "SigningIdentity",
     "UnsafeURLError",

@@ -13,6 +13,7 @@ latitude on that meridian closest to the centre (clamped to the box).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -139,3 +140,41 @@ def circle_meets_region(lat: float, lon: float, radius_km: float, region: Servic
     return circle_meets_centroids(
         lat, lon, radius_km, region.centroids, region.radii_km
     ) or circle_meets_boxes(lat, lon, radius_km, region.boxes)
+
+
+class RegionIndex:
+    """All partners' service regions stacked once, to answer "who does this alert reach?" in one go.
+
+    ``regions[i]`` is partner ``i``'s region (``None`` or empty = everywhere). :meth:`reached`
+    evaluates every division disc and box of every partner with a handful of vectorised numpy
+    calls instead of one small computation per partner.
+    """
+
+    def __init__(self, regions: Sequence[ServiceRegion | None]) -> None:
+        self.size = len(regions)
+        self.everywhere = np.array([r is None or r.is_everywhere for r in regions], dtype=bool)
+        disc_owner: list[NDArray[np.int64]] = []
+        box_owner: list[NDArray[np.int64]] = []
+        for index, region in enumerate(regions):
+            if region is None:
+                continue
+            disc_owner.append(np.full(len(region.radii_km), index, dtype=np.int64))
+            box_owner.append(np.full(len(region.boxes), index, dtype=np.int64))
+        present = [r for r in regions if r is not None]
+        self.centroids = np.concatenate([r.centroids for r in present]) if present else np.zeros((0, 2))
+        self.radii_km = np.concatenate([r.radii_km for r in present]) if present else np.zeros(0)
+        self.boxes = np.concatenate([r.boxes for r in present]) if present else np.zeros((0, 4))
+        self.disc_owner = np.concatenate(disc_owner) if disc_owner else np.zeros(0, dtype=np.int64)
+        self.box_owner = np.concatenate(box_owner) if box_owner else np.zeros(0, dtype=np.int64)
+
+    def reached(self, lat: float, lon: float, radius_km: float) -> NDArray[np.bool_]:
+        """Boolean mask over partners: does the alert circle meet partner ``i``'s region?"""
+        _check_point(lat, lon, radius_km)
+        hit = self.everywhere.copy()
+        if len(self.radii_km):
+            d = haversine_km(lat, lon, self.centroids[:, 0], self.centroids[:, 1])
+            hit[self.disc_owner[d <= radius_km + self.radii_km]] = True
+        if len(self.boxes):
+            d = distance_to_boxes_km(lat, lon, self.boxes)
+            hit[self.box_owner[d <= radius_km]] = True
+        return hit

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import xmlschema
 from lxml import etree
@@ -454,23 +454,40 @@ def cap_schema() -> xmlschema.XMLSchema10:
     return xmlschema.XMLSchema10(str(SCHEMA_PATH))
 
 
-def validate_cap(document: bytes | str | Any) -> None:
+@lru_cache(maxsize=1)
+def _lxml_schema() -> Any:
+    return etree.XMLSchema(etree.parse(str(SCHEMA_PATH), parser=_SAFE_PARSER))
+
+
+def validate_cap(document: bytes | str | Any, *, backend: Literal["xmlschema", "lxml"] = "xmlschema") -> None:
     """Raise :class:`CapValidationError` unless ``document`` is valid against the CAP 1.2 XSD.
 
     Accepts bytes/str or an already-parsed lxml element. The XSD's closing ``<any>`` admits an
     XML-DSig ``<Signature>`` at the end of ``<alert>``, so signed messages validate too.
+
+    ``backend="xmlschema"`` (default) uses the pure-Python ``xmlschema`` validator and reports the
+    failing path; ``backend="lxml"`` uses libxml2 through lxml, some 30x faster, for hot paths.
+    Both load the same official schema file.
     """
     root = document if isinstance(document, etree._Element) else parse_xml(document)
+    if backend == "lxml":
+        schema = _lxml_schema()
+        if not schema.validate(root):
+            error = schema.error_log.last_error
+            raise CapValidationError(f"CAP 1.2 schema: line {error.line}: {error.message}")
+        return
+    if backend != "xmlschema":
+        raise ValueError(f"unknown validation backend {backend!r}")
     for error in cap_schema().iter_errors(root):
         path = getattr(error, "path", None) or "/"
         reason = getattr(error, "reason", None) or str(error)
         raise CapValidationError(f"CAP 1.2 schema: {path}: {reason}")
 
 
-def is_valid_cap(document: bytes | str | Any) -> bool:
+def is_valid_cap(document: bytes | str | Any, *, backend: Literal["xmlschema", "lxml"] = "xmlschema") -> bool:
     """True when ``document`` validates against the CAP 1.2 XSD."""
     try:
-        validate_cap(document)
+        validate_cap(document, backend=backend)
     except CapValidationError:
         return False
     return True

@@ -9,6 +9,7 @@ import pytest
 
 from homeward.engines.cap.geo import (
     EARTH_RADIUS_KM,
+    RegionIndex,
     ServiceRegion,
     circle_meets_boxes,
     circle_meets_centroids,
@@ -139,3 +140,28 @@ def test_bad_circle_rejected() -> None:
         circle_meets_region(91.0, 0.0, 1.0, None)
     with pytest.raises(ValueError, match="radius"):
         circle_meets_region(0.0, 0.0, float("nan"), None)
+
+
+def test_region_index_agrees_with_per_partner_checks() -> None:
+    rng = np.random.default_rng(4)
+    regions: list[ServiceRegion | None] = [None, ServiceRegion()]
+    for _ in range(30):
+        k = int(rng.integers(0, 4))
+        m = int(rng.integers(0, 2))
+        lat0 = rng.uniform(20, 45, m)
+        lon0 = rng.uniform(100, 125, m)
+        regions.append(
+            ServiceRegion(
+                centroids=np.column_stack([rng.uniform(20, 45, k), rng.uniform(100, 125, k)]),
+                radii_km=rng.uniform(10, 80, k),
+                boxes=np.column_stack(
+                    [lat0, lon0, lat0 + rng.uniform(0.5, 3, m), lon0 + rng.uniform(0.5, 3, m)]
+                ),
+            )
+        )
+    index = RegionIndex(regions)
+    for _ in range(50):
+        lat, lon, r = float(rng.uniform(18, 47)), float(rng.uniform(98, 127)), float(rng.uniform(50, 500))
+        expected = [circle_meets_region(lat, lon, r, region) for region in regions]
+        assert index.reached(lat, lon, r).tolist() == expected
+    assert RegionIndex([]).reached(30.0, 110.0, 100.0).tolist() == []

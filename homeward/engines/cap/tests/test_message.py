@@ -53,6 +53,7 @@ def test_every_lifecycle_message_validates(name: str, request: pytest.FixtureReq
     message: CapMessage = request.getfixturevalue(name)
     document = to_xml(message)
     validate_cap(document)
+    validate_cap(document, backend="lxml")
     assert is_valid_cap(document)
     assert is_valid_cap(to_xml(message, pretty=False))
 
@@ -155,6 +156,10 @@ def test_schema_rejects_z_datetimes(release: CapMessage) -> None:
     document = to_xml(release).replace(b"2026-06-01T09:20:00+08:00", b"2026-06-01T01:20:00Z")
     with pytest.raises(CapValidationError, match="sent"):
         validate_cap(document)
+    with pytest.raises(CapValidationError, match="sent"):
+        validate_cap(document, backend="lxml")
+    with pytest.raises(ValueError, match="backend"):
+        validate_cap(to_xml(release), backend="xerces")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -169,7 +174,9 @@ def test_schema_rejects_z_datetimes(release: CapMessage) -> None:
 def test_schema_rejects_broken_documents(release: CapMessage, old: bytes, new: bytes) -> None:
     document = to_xml(release)
     assert old in document
-    assert not is_valid_cap(document.replace(old, new, 1))
+    broken = document.replace(old, new, 1)
+    assert not is_valid_cap(broken)
+    assert not is_valid_cap(broken, backend="lxml")  # both validators agree
 
 
 def test_validate_rejects_malformed_xml() -> None:
