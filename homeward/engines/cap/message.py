@@ -466,7 +466,7 @@ def validate_cap(document: bytes | str | Any, *, backend: Literal["xmlschema", "
     XML-DSig ``<Signature>`` at the end of ``<alert>``, so signed messages validate too.
 
     ``backend="xmlschema"`` (default) uses the pure-Python ``xmlschema`` validator and reports the
-    failing path; ``backend="lxml"`` uses libxml2 through lxml, some 30x faster, for hot paths.
+    failing path; ``backend="lxml"`` uses libxml2 through lxml, 58-79x faster in the benchmark, for hot paths.
     Both load the same official schema file.
     """
     root = document if isinstance(document, etree._Element) else parse_xml(document)
