@@ -202,7 +202,9 @@ class Clusterer:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def add(self, post_id: Hashable, text: str, contacts: Iterable[str] = (), *, normalised: bool = False) -> None:
+    def add(
+        self, post_id: Hashable, text: str, contacts: Iterable[str] = (), *, normalised: bool = False
+    ) -> None:
         """Add one post (``text`` raw unless ``normalised``); ``contacts`` as from ``Entities.contacts()``."""
         self.add_many([post_id], [text], [contacts], normalised=normalised)
 
@@ -275,7 +277,9 @@ class Clusterer:
 
     def labels(self) -> np.ndarray:
         """Group root index per post, in insertion order (for evaluation)."""
-        return np.fromiter((self._uf.find(i) for i in range(len(self._ids))), dtype=np.int64, count=len(self._ids))
+        return np.fromiter(
+            (self._uf.find(i) for i in range(len(self._ids))), dtype=np.int64, count=len(self._ids)
+        )
 
     def similarity(self, a: Hashable, b: Hashable) -> float:
         """Estimated Jaccard similarity of two posts' masked shingle sets."""
@@ -320,9 +324,9 @@ def build_template(post_ids: Sequence[Hashable], texts: Sequence[str]) -> Templa
     slots: list[list[str]] = []
     for k in range(len(runs) + 1):
         col: list[str] = []
-        for t, m in zip(texts, maps, strict=True):
+        for txt, m in zip(texts, maps, strict=True):
             lo = m[runs[k - 1][1] - 1] + 1 if k > 0 else 0
-            hi = m[runs[k][0]] if k < len(runs) else len(t)
-            col.append(t[lo:hi] if hi >= lo else "")
+            hi = m[runs[k][0]] if k < len(runs) else len(txt)
+            col.append(txt[lo:hi] if hi >= lo else "")
         slots.append(col)
     return Template(list(post_ids), constants, slots)

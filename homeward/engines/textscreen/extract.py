@@ -84,15 +84,19 @@ _TOKEN_CHARS = re.compile(r"[a-z0-9_\-]")
 # Letters glued before a number that still introduce a contact rather than belong to an ID.
 _CUE_PREFIXES = ("tel", "phone", "mobile", "call", "qq", "wx", "vx", "v", "dh", "sj")
 # Words right before a number that say it is not a phone (order, tracking, case numbers).
-_NOT_PHONE_RE = re.compile(r"(订单|单号|运单|快递|编号|工号|学号|流水号|序列号|型号|批号|验证码|邮编)[号码是为:]*$")
+_NOT_PHONE_RE = re.compile(
+    r"(订单|单号|运单|快递|编号|工号|学号|流水号|序列号|型号|批号|验证码|邮编)[号码是为:：]*$"
+)
 _BANK_CUE_RE = re.compile(r"(卡号|银行|账号|帐号|转账|汇款|打款|收款|工行|建行|农行|中行|招行|邮政|储蓄)")
 _WECHAT_CUE = "微信"
 _WECHAT_ID_RE = re.compile(
-    r"微信(?:号码?|id)?(?:是|为|搜索?|加|添加|联系)?[:=\s]{0,3}([a-z][a-z0-9_\-]{5,19})(?![a-z0-9_\-])"
+    r"微信(?:号码?|id)?(?:是|为|搜索?|加|添加|联系)?[:：=\s]{0,3}([a-z][a-z0-9_\-]{5,19})(?![a-z0-9_\-])"
 )
-_WECHAT_NUM_RE = re.compile(r"微信(?:号码?)?(?:是|为|搜索?|加|添加|联系)?[:=\s]{0,3}(?=(?:\+?86)?1[3-9][0-9]{9}(?![0-9]))")
+_WECHAT_NUM_RE = re.compile(
+    r"微信(?:号码?)?(?:是|为|搜索?|加|添加|联系)?[:：=\s]{0,3}(?=(?:\+?86)?1[3-9][0-9]{9}(?![0-9]))"
+)
 _WECHAT_SAME_RE = re.compile(r"微信同号|同微信|微信同步|电话同微信|手机同微信|同v")
-_QQ_RE = re.compile(r"qq(?:号码?|群)?(?:是|为|加|联系)?[:=\s]{0,3}([1-9][0-9]{4,10})(?![0-9])")
+_QQ_RE = re.compile(r"qq(?:号码?|群)?(?:是|为|加|联系)?[:：=\s]{0,3}([1-9][0-9]{4,10})(?![0-9])")
 
 
 def _glued_letters(text: str, start: int) -> str:
@@ -124,7 +128,12 @@ def _phone_lead(norm: Normalised, digits: str, s: int, e: int) -> Lead | None:
     detail: dict[str, Any] = {
         "type": kind,
         "national": national,
-        "area": geocoder.description_for_number(num, "zh") or None,
+        # "中国" is the geocoder's answer when the prefix has no region (e.g. 166 numbers).
+        "area": (
+            geocoder.description_for_number(num, "zh").strip() not in ("", "中国")
+            and geocoder.description_for_number(num, "zh")
+        )
+        or None,
     }
     if kind == "mobile":
         detail["carrier"] = carrier.name_for_number(num, "zh") or None
@@ -139,7 +148,7 @@ def _area_division(area: str | None) -> str | None:
     """Division code for a geocoder description such as "广东省广州市" (the most specific match)."""
     if not area:
         return None
-    hits = [p for p in _find_places(area)]
+    hits = list(_find_places(area))
     if not hits:
         return None
     return max(hits, key=lambda h: _LEVEL_RANK[h[2]])[3]
@@ -158,7 +167,7 @@ def _id_lead(norm: Normalised, digits: str, s: int, e: int) -> Lead | None:
     try:
         place = ric.get_birth_place(number)
         detail["place"] = "".join(v for v in place.values() if v)
-    except Exception:  # noqa: BLE001 - stdnum's place table lags behind code changes; the code still stands
+    except Exception:
         detail["place"] = None
     current = _divisions_resolve(number[:6], birth.year)
     if current is not None:
@@ -252,9 +261,9 @@ _LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 
 @dataclass(frozen=True, slots=True)
 class _Gazetteer:
-    pattern: re.Pattern[str]
     # name -> list of (code, level, province_code, parent_code)
     entries: dict[str, list[tuple[str, str, str, str | None]]]
+    lengths_by_first: dict[str, tuple[int, ...]]  # first character -> name lengths, longest first
 
 
 @lru_cache(maxsize=1)
@@ -272,27 +281,60 @@ def _gazetteer() -> _Gazetteer:
             names.add(stem)
         for name in names:
             entries.setdefault(name, []).append((d.code, d.level, d.province_code, d.parent_code))
-    names_sorted = sorted(entries, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(n) for n in names_sorted))
-    return _Gazetteer(pattern, entries)
+    lengths: dict[str, set[int]] = {}
+    for name in entries:
+        lengths.setdefault(name[0], set()).add(len(name))
+    return _Gazetteer(entries, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
+
+
+def _ancestor_prefix(code: str, level: str) -> str:
+    return code[:2] if level == "province" else code[:4] if level == "prefecture" else code
 
 
 def _find_places(text: str) -> Iterator[tuple[int, int, str, str, str]]:
-    """(start, end, level, code, name) for each place name, disambiguated by the others found."""
+    """(start, end, level, code, name) for each place name, leftmost-longest, disambiguated.
+
+    A name shared by several divisions (海南 = 海南省 or 海南州, 吉林 = 吉林省 or 吉林市, 朝阳区 in
+    北京 and 长春) resolves to the candidate that contains or lies within another place named in
+    the same post, else to the highest level (province before prefecture before county).
+    """
     gaz = _gazetteer()
-    raw = [(mt.start(), mt.end(), mt.group()) for mt in gaz.pattern.finditer(text)]
-    codes_seen = {c for _, _, name in raw for (c, *_r) in gaz.entries[name] if len(gaz.entries[name]) == 1}
+    raw: list[tuple[int, int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        lens = gaz.lengths_by_first.get(text[i])
+        hit = 0
+        if lens:
+            for ln in lens:
+                if i + ln <= n and text[i : i + ln] in gaz.entries:
+                    hit = ln
+                    break
+        if hit:
+            raw.append((i, i + hit, text[i : i + hit]))
+            i += hit
+        else:
+            i += 1
+    if not raw:
+        return
+    others = [(s, cands) for s, _e, name in raw for cands in [gaz.entries[name]]]
     for s, e, name in raw:
         cands = gaz.entries[name]
+        best = cands[0]
         if len(cands) > 1:
-            # 朝阳区 in 北京 vs 长春: prefer the one whose province/prefecture is also named.
-            ranked = sorted(
-                cands,
-                key=lambda c: (-(c[2] in codes_seen) - (c[3] in codes_seen), -_LEVEL_RANK[c[1]], c[0]),
-            )
-            best = ranked[0]
-        else:
-            best = cands[0]
+
+            def related(c: tuple[str, str, str, str | None], s: int = s) -> bool:
+                pre = _ancestor_prefix(c[0], c[1])
+                for s2, cands2 in others:
+                    if s2 == s:
+                        continue
+                    for c2 in cands2:
+                        if c2[0] != c[0] and (
+                            c2[0].startswith(pre) or c[0].startswith(_ancestor_prefix(c2[0], c2[1]))
+                        ):
+                            return True
+                return False
+
+            best = min(cands, key=lambda c: (not related(c), _LEVEL_RANK[c[1]], c[0]))
         yield s, e, best[1], best[0], name
 
 
@@ -316,11 +358,24 @@ def _divisions_resolve(code: str, year: int | None) -> tuple[str, str] | None:
 
 # --- amounts -----------------------------------------------------------------------------------
 
-_CN_NUM = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000, "k": 1000, "万": 10_000, "w": 10_000}
 _AMOUNT_RE = re.compile(
-    r"(?P<cur>¥|rmb|人民币)?"
-    r"(?P<num>[0-9]+(?:\.[0-9]+)?(?:[万千w]|k(?![a-z]))?[0-9]?|[零〇一二两三四五六七八九十百千万]+)"
+    r"(?P<cur>¥|rmb|人民币)?(?<![a-z0-9_.])"
+    r"(?P<num>[0-9]+(?:\.[0-9]+)?(?:万|千|[wk](?![a-z0-9]))?[0-9]?(?![a-z0-9])|[零〇一二两三四五六七八九十百千万]+)"
     r"(?P<unit>元|块钱?|rmb)?"
 )
 

@@ -103,7 +103,14 @@ def _sub(m: Mapped, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], st
 def _build_width_table() -> dict[str, str]:
     table: dict[str, str] = {}
     ranges = [
-        (0xFF01, 0xFF5E),  # full-width ASCII
+        (0xFF10, 0xFF19),  # full-width digits
+        (0xFF21, 0xFF3A),  # full-width Latin capitals
+        (0xFF41, 0xFF5A),  # full-width Latin small letters
+        (0xFF03, 0xFF0B),  # full-width ＃＄％＆＇（）＊＋ (symbols used as separators)
+        (0xFF0D, 0xFF0D),  # full-width hyphen-minus
+        (0xFF0F, 0xFF0F),  # full-width solidus
+        (0xFF3F, 0xFF3F),  # full-width low line
+        (0xFF5E, 0xFF5E),  # full-width tilde
         (0x3000, 0x3000),  # ideographic space
         (0x2460, 0x24FF),  # circled / parenthesised / full-stop digits and letters
         (0x3251, 0x325F),  # circled 21..35
@@ -135,22 +142,35 @@ def _build_width_table() -> dict[str, str]:
 
 
 _WIDTH_TABLE = _build_width_table()
-_WIDTH_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_WIDTH_TABLE)) + "]")
+# One-to-one foldings go through str.translate (spans unchanged); the few that expand ("⑩" -> "10")
+# through the span-keeping substitution.
+_WIDTH_1TO1 = str.maketrans({k: v for k, v in _WIDTH_TABLE.items() if len(v) == 1})
+_WIDTH_MULTI = {k: v for k, v in _WIDTH_TABLE.items() if len(v) != 1}
+_WIDTH_MULTI_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_WIDTH_MULTI)) + "]")
+
+
+def _translate(m: Mapped, table: dict[int, str]) -> Mapped:
+    new = m.text.translate(table)
+    return m if new == m.text else Mapped(new, m.starts, m.ends)
 
 
 def fold_width(m: Mapped) -> Mapped:
-    """Full-width ASCII, circled/enclosed digits and letters, styled math letters -> plain ASCII."""
-    return _sub(m, _WIDTH_RE, lambda mt: _WIDTH_TABLE[mt.group()])
+    """Full-width digits/letters/symbols, circled and enclosed digits and letters, styled math letters
+    -> plain ASCII.  Chinese prose punctuation (，。：；！？) is kept: it marks clause boundaries."""
+    m = _translate(m, _WIDTH_1TO1)
+    if _WIDTH_MULTI_RE.search(m.text) is None:
+        return m
+    return _sub(m, _WIDTH_MULTI_RE, lambda mt: _WIDTH_MULTI[mt.group()])
 
 
 # --- rule 2: case -----------------------------------------------------------------------------
 
-_UPPER_RE = re.compile(r"[A-Z]+")
+_LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
 
 
 def fold_case(m: Mapped) -> Mapped:
     """ASCII upper case -> lower case (WeChat IDs are case-insensitive; "VX" == "vx")."""
-    return _sub(m, _UPPER_RE, lambda mt: mt.group().lower())
+    return _translate(m, _LOWER)
 
 
 # --- rule 3: traditional -> simplified --------------------------------------------------------
@@ -169,6 +189,11 @@ _HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 def to_simplified(m: Mapped) -> Mapped:
     """Traditional -> simplified Chinese with OpenCC (phrase-aware, falls back per character)."""
     convert = _opencc_t2s()
+    whole = convert(m.text)
+    if whole == m.text:
+        return m
+    if len(whole) == len(m.text):
+        return Mapped(whole, m.starts, m.ends)
 
     def repl(mt: re.Match[str]) -> str:
         run = mt.group()
@@ -202,7 +227,8 @@ def drop_invisibles(m: Mapped) -> Mapped:
 _SEP = r"[^\w\u4e00-\u9fff]{0,3}"  # up to three symbols or spaces wedged inside the nickname
 _HEART = "❤♥♡💗💕💖💓💚😍"
 _WECHAT_PATTERNS = [
-    rf"(?<![a-z])[vw]{_SEP}(?:[x{_HEART}信心芯])",  # vx, wx, v信, V❤, v x
+    r"(?<![a-z0-9])[vw][\s.·*]{0,2}x(?![a-z0-9])",  # vx, wx, "v x" (but not "v:x7a3" = v + ID)
+    rf"(?<![a-z])[vw]{_SEP}[{_HEART}信心芯]",  # v信, V❤
     rf"[微薇威危]{_SEP}[信芯心{_HEART}]",  # 微信 with separators, 薇信, 威信, 微芯
     r"绿泡泡|绿色泡泡|🟢泡泡",
     r"薇(?![信芯心])",  # "薇: abc123" - the character for 微 alone
@@ -214,9 +240,12 @@ _QQ_PATTERNS = [
     rf"(?<![a-z])q{_SEP}q(?![a-z])",  # "q q" / "q.q" -> qq
 ]
 _CONTACT_RE = re.compile(
-    "|".join(f"(?P<w{i}>{p})" for i, p in enumerate(_WECHAT_PATTERNS))
+    # The lookahead lets the engine skip positions that cannot start a nickname cheaply.
+    "(?=[vwq微薇威危绿🟢扣叩寇抠蔻企🐧])(?:"
+    + "|".join(f"(?P<w{i}>{p})" for i, p in enumerate(_WECHAT_PATTERNS))
     + "|"
     + "|".join(f"(?P<q{i}>{p})" for i, p in enumerate(_QQ_PATTERNS))
+    + ")"
 )
 
 
@@ -248,11 +277,14 @@ _CN_DIGITS = {
     "九": "9", "勾": "9", "玖": "9",
 }  # fmt: skip
 _DIGIT_CHARS = "0-9" + "".join(_CN_DIGITS)
-_SEP_CHARS = r"[^\w\u4e00-\u9fff]|_"
-_SEP_RUN_RE = re.compile(rf"(?:{_SEP_CHARS})+")
+# Runs of separators; Chinese prose punctuation is never a separator and is not part of a run.
+_SEP_RUN_RE = re.compile(r"(?:[^\w\u4e00-\u9fff，。；：！？、]|_)+")
 _DIGIT_RE = re.compile(f"[{_DIGIT_CHARS}]")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _LATIN_RE = re.compile(r"[a-z]", re.IGNORECASE)
+_CLAUSE_PUNCT = re.compile(r"[,;:!?，。；：！？、]")
+_PROSE_PUNCT = re.compile(r"[，。；：！？、]")  # full-width: written as prose, not as a disguise
+_ALNUM_RE = re.compile(r"[a-z0-9_\-]", re.IGNORECASE)
 
 
 def _run_len(text: str, i: int, step: int, pat: re.Pattern[str]) -> int:
@@ -284,16 +316,20 @@ def strip_separators(m: Mapped) -> Mapped:
             after = _run_len(text, e, 1, _DIGIT_RE)
             if sep == "." and before <= 6 and after <= 2:
                 return sep  # decimal point
+            glued = s - 1 - before >= 0 and _LATIN_RE.match(text[s - 1 - before])
+            if _CLAUSE_PUNCT.search(sep) or len(sep) > 3 or "_" in sep or glued:
+                return sep  # "订单号18120238850，☎：175…" - two numbers in two clauses
             if before <= 4 or after <= 4:
                 return ""
             return sep
         if _CJK_RE.match(left) and _CJK_RE.match(right):
-            return ""
+            return sep if _PROSE_PUNCT.search(sep) else ""
         if (
-            _LATIN_RE.match(left)
+            not any(c in "_-" for c in sep)  # "_" and "-" are part of WeChat IDs such as "a_b"
+            and _LATIN_RE.match(left)
             and _LATIN_RE.match(right)
-            and _run_len(text, s - 1, -1, _LATIN_RE) == 1
-            and _run_len(text, e, 1, _LATIN_RE) == 1
+            and _run_len(text, s - 1, -1, _ALNUM_RE) == 1
+            and _run_len(text, e, 1, _ALNUM_RE) == 1
         ):
             return ""
         return sep
@@ -304,6 +340,7 @@ def strip_separators(m: Mapped) -> Mapped:
 # --- rule 7: Chinese numerals and homophones inside numbers -------------------------------------
 
 _NUMERAL_RUN_RE = re.compile(f"[{_DIGIT_CHARS}]{{5,}}")
+_CN_DIGIT_RE = re.compile("[" + "".join(_CN_DIGITS) + "]")
 
 
 def chinese_digits(m: Mapped) -> Mapped:
@@ -314,7 +351,12 @@ def chinese_digits(m: Mapped) -> Mapped:
     """
 
     def repl(mt: re.Match[str]) -> str:
-        return "".join(_CN_DIGITS.get(c, c) for c in mt.group())
+        run = mt.group()
+        n_cn = len(_CN_DIGIT_RE.findall(run))
+        # "4500一套" is a price and a measure word, not a number: a mixed run must be phone-length.
+        if n_cn < 5 and len(run) < 7:
+            return run
+        return "".join(_CN_DIGITS.get(c, c) for c in run)
 
     return _sub(m, _NUMERAL_RUN_RE, repl)
 

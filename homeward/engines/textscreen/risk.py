@@ -121,7 +121,11 @@ class RiskModel:
         if len(set(ys)) < 2:
             raise ValueError("need at least two different labels to train")
         vec = CountVectorizer(
-            analyzer="char", ngram_range=ngram_range, min_df=min_df, max_features=max_features, lowercase=False
+            analyzer="char",
+            ngram_range=ngram_range,
+            min_df=min_df,
+            max_features=max_features,
+            lowercase=False,
         )
         counts = vec.fit_transform(docs)
         tfidf = TfidfTransformer(sublinear_tf=True)
@@ -231,7 +235,9 @@ class RiskModel:
         best = int(np.argmax(proba))
         cat = clf.classes[best]
         if cat == NONE_LABEL:
-            return [Reason("classifier", NONE_LABEL, 0.0, f"classifier: not trafficking (p={proba[best]:.2f})")]
+            return [
+                Reason("classifier", NONE_LABEL, 0.0, f"classifier: not trafficking (p={proba[best]:.2f})")
+            ]
         none_j = clf.classes.index(NONE_LABEL) if NONE_LABEL in clf.classes else None
         xr = x.getrow(row)
         idx = xr.indices
