@@ -30,6 +30,8 @@ from .profiles import Profile
 A = 64  # allele capacity per locus
 SEXES = ("male", "female")
 MISSING = 2 * A * A
+GENO_SPARE = 6  # room for unseen alleles in the compact couple code before the exact fallback
+JOINT_SPECIAL = np.uint32(0xFFFFFFFF)
 PARENT_ROLES = ("father", "mother")
 RELATIVE_ROLES = (
     "sibling",
@@ -123,11 +125,14 @@ class ReferenceIndex:
         self._n_table = [len(al) for al in self._alleles]
         self._locus_pos = {lc: i for i, lc in enumerate(self.loci)}
         n_loci = len(self.loci)
+        if n_loci > 64:
+            raise IndexError_("at most 64 loci per index")
         self._n = 0
         self._codes = np.full((n_loci, initial_capacity), MISSING, dtype=np.uint16)
         self._alive = np.zeros(initial_capacity, dtype=bool)
         self._role = np.zeros(initial_capacity, dtype=np.uint8)
         self._sex = np.zeros(initial_capacity, dtype=np.uint8)
+        self._tmask = np.zeros(initial_capacity, dtype=np.uint64)
         self._ids: list[str] = []
         self._family: list[str | None] = []
         self._row: dict[str, int] = {}
@@ -135,8 +140,10 @@ class ReferenceIndex:
         self._fingerprints: dict[tuple[tuple[int, int], ...], set[str]] = {}
         # Couples (father row, mother row) as their own contiguous code arrays.
         self._nc = 0
-        self._cf = np.full((n_loci, 256), MISSING, dtype=np.uint16)
-        self._cm = np.full((n_loci, 256), MISSING, dtype=np.uint16)
+        # Joint couple code per locus: compact father genotype * G + compact mother genotype.
+        self._gcap = [n + GENO_SPARE for n in self._n_table]
+        self._G = [g * (g + 1) // 2 + 1 for g in self._gcap]
+        self._cj = np.zeros((n_loci, 256), dtype=np.uint32)
         self._c_alive = np.zeros(256, dtype=bool)
         self._c_rows: list[tuple[int, int]] = []
         self._c_of_family: dict[str, int] = {}
@@ -181,7 +188,7 @@ class ReferenceIndex:
         codes = np.full((len(self.loci), new), MISSING, dtype=np.uint16)
         codes[:, :cap] = self._codes
         self._codes = codes
-        for name in ("_alive", "_role", "_sex"):
+        for name in ("_alive", "_role", "_sex", "_tmask"):
             old = getattr(self, name)
             arr = np.zeros(new, dtype=old.dtype)
             arr[:cap] = old
@@ -207,6 +214,7 @@ class ReferenceIndex:
         self._alive[row] = True
         self._role[row] = _ROLE_CODE[role]
         self._sex[row] = sex
+        self._tmask[row] = self._typed_mask(codes[:, None])[0]
         self._ids.append(profile_id)
         self._family.append(family_id)
         self._row[profile_id] = row
@@ -219,6 +227,75 @@ class ReferenceIndex:
     def add_many(self, items: Iterable[tuple[str, Profile, str, str | None]]) -> None:
         for pid, prof, role, fam in items:
             self.add(pid, prof, role, fam)
+
+    def add_arrays(
+        self,
+        ids: Sequence[str],
+        genotypes: Mapping[str, np.ndarray],
+        alleles: Mapping[str, Sequence[str]],
+        role: str,
+        family_ids: Sequence[str] | None = None,
+        sex: str | None = None,
+    ) -> None:
+        """Bulk load: ``genotypes[locus]`` is (N, 2) indices into ``alleles[locus]`` (-1 = untyped).
+
+        Skips the per-profile duplicate fingerprint (use ``find_duplicates``); couples are formed
+        for families that end up with exactly one father and one mother.
+        """
+        if role not in _ROLE_CODE:
+            raise IndexError_(f"unknown role {role!r}")
+        n_new = len(ids)
+        s = 0 if role == "father" else 1 if role == "mother" else (1 if sex == "female" else 0)
+        block = np.full((len(self.loci), n_new), MISSING, dtype=np.uint16)
+        for locus, arr in genotypes.items():
+            li = self._locus_pos.get(locus)
+            if li is None:
+                continue
+            lut = np.array([self._allele_code(li, a) for a in alleles[locus]], dtype=np.int64)
+            arr = np.asarray(arr)
+            typed = (arr >= 0).all(axis=1)
+            ca = lut[np.where(typed, arr[:, 0], 0)]
+            cb = lut[np.where(typed, arr[:, 1], 0)]
+            lo, hi = np.minimum(ca, cb), np.maximum(ca, cb)
+            block[li] = np.where(typed, s * A * A + lo * A + hi, MISSING).astype(np.uint16)
+        start = self._n
+        self._grow(start + n_new)
+        self._codes[:, start : start + n_new] = block
+        self._alive[start : start + n_new] = True
+        self._role[start : start + n_new] = _ROLE_CODE[role]
+        self._sex[start : start + n_new] = s
+        self._tmask[start : start + n_new] = self._typed_mask(block)
+        self._n = start + n_new
+        self._ids.extend(ids)
+        fams: list[str | None] = list(family_ids) if family_ids is not None else [None] * n_new
+        self._family.extend(fams)
+        for k, pid in enumerate(ids):
+            if pid in self._row:
+                raise IndexError_(f"profile {pid} is already stored")
+            self._row[pid] = start + k
+        if family_ids is None or role == "child":
+            return
+        ready: list[tuple[str, int, int]] = []
+        for k, fam in enumerate(fams):
+            assert fam is not None
+            members = self._families.setdefault(fam, {})
+            members.setdefault(role, []).append(start + k)
+            fa, mo = members.get("father", []), members.get("mother", [])
+            if len(fa) == 1 and len(mo) == 1 and fam not in self._c_of_family:
+                ready.append((fam, fa[0], mo[0]))
+        if not ready:
+            return
+        need = self._nc + len(ready)
+        self._grow_couples(need)
+        frows = np.array([r[1] for r in ready])
+        mrows = np.array([r[2] for r in ready])
+        c0 = self._nc
+        self._cj[:, c0:need] = self._joint(self._codes[:, frows], self._codes[:, mrows])
+        self._c_alive[c0:need] = True
+        for k, (fam, fr, mr) in enumerate(ready):
+            self._c_rows.append((fr, mr))
+            self._c_of_family[fam] = c0 + k
+        self._nc = need
 
     def remove(self, profile_id: str) -> None:
         row = self._row.pop(profile_id, None)
@@ -248,23 +325,47 @@ class ReferenceIndex:
             self._c_alive[existing] = False
             del self._c_of_family[family_id]
         if len(fathers) == 1 and len(mothers) == 1:
-            if self._nc >= self._cf.shape[1]:
-                new = self._cf.shape[1] * 2
-                for name in ("_cf", "_cm"):
-                    old = getattr(self, name)
-                    arr = np.full((len(self.loci), new), MISSING, dtype=np.uint16)
-                    arr[:, : old.shape[1]] = old
-                    setattr(self, name, arr)
-                alive = np.zeros(new, dtype=bool)
-                alive[: self._c_alive.shape[0]] = self._c_alive
-                self._c_alive = alive
+            self._grow_couples(self._nc + 1)
             c = self._nc
             self._nc += 1
-            self._cf[:, c] = self._codes[:, fathers[0]]
-            self._cm[:, c] = self._codes[:, mothers[0]]
+            self._cj[:, c : c + 1] = self._joint(
+                self._codes[:, fathers[0]][:, None], self._codes[:, mothers[0]][:, None]
+            )
             self._c_alive[c] = True
             self._c_rows.append((fathers[0], mothers[0]))
             self._c_of_family[family_id] = c
+
+    def _grow_couples(self, need: int) -> None:
+        cap = self._cj.shape[1]
+        if need <= cap:
+            return
+        new = max(need, cap * 2)
+        cj = np.zeros((len(self.loci), new), dtype=np.uint32)
+        cj[:, :cap] = self._cj
+        self._cj = cj
+        alive = np.zeros(new, dtype=bool)
+        alive[:cap] = self._c_alive[:cap]
+        self._c_alive = alive
+
+    def _joint(self, fcodes: np.ndarray, mcodes: np.ndarray) -> np.ndarray:
+        """(L, N) father/mother reference codes -> (L, N) joint compact couple codes."""
+        out = np.empty(fcodes.shape, dtype=np.uint32)
+        for li in range(len(self.loci)):
+            gf = self._compact(li, fcodes[li])
+            gm = self._compact(li, mcodes[li])
+            joint = gf.astype(np.int64) * self._G[li] + gm
+            bad = (gf < 0) | (gm < 0)
+            out[li] = np.where(bad, JOINT_SPECIAL, joint).astype(np.uint32)
+        return out
+
+    def _compact(self, li: int, codes: np.ndarray) -> np.ndarray:
+        """Reference code -> compact genotype index b(b+1)/2 + a (G-1 = untyped, -1 = beyond capacity)."""
+        codes = np.asarray(codes).astype(np.int64)
+        g = codes % (A * A)
+        a, b = g // A, g % A
+        idx = b * (b + 1) // 2 + a
+        idx = np.where(b >= self._gcap[li], -1, idx)
+        return np.where(codes == MISSING, self._G[li] - 1, idx)
 
     def memory_bytes(self) -> int:
         """Bytes held in the numpy arrays (excluding Python id strings and dicts)."""
@@ -273,8 +374,8 @@ class ReferenceIndex:
             + self._alive.nbytes
             + self._role.nbytes
             + self._sex.nbytes
-            + self._cf.nbytes
-            + self._cm.nbytes
+            + self._tmask.nbytes
+            + self._cj.nbytes
             + self._c_alive.nbytes
         )
 
@@ -342,12 +443,42 @@ class ReferenceIndex:
     def _select(self, candidates: list[Candidate]) -> list[Candidate]:
         return select_candidates(candidates, self.report_threshold, self.n_below)
 
+    def _query_mask(self, q: np.ndarray) -> np.uint64:
+        return np.uint64(sum(1 << li for li in range(len(self.loci)) if q[li] != MISSING))
+
+    @staticmethod
+    def _typed_mask(codes: np.ndarray) -> np.ndarray:
+        """Bit li set when locus li is typed; codes is (L, N)."""
+        bits = np.zeros(codes.shape[1], dtype=np.uint64)
+        for li in range(codes.shape[0]):
+            bits |= (codes[li] != MISSING).astype(np.uint64) << np.uint64(li)
+        return bits
+
     def _child_alleles(self, q: np.ndarray, li: int) -> tuple[int, int] | None:
         c = int(q[li])
         if c == MISSING:
             return None
         g = c % (A * A)
         return g // A, g % A
+
+    def _pair_groups(
+        self, li: int, fixed: Sequence[int]
+    ) -> list[tuple[tuple[str, ...], np.ndarray, np.ndarray]]:
+        """All parent genotypes (a <= b) grouped by the prepared locus their pair with ``fixed`` needs."""
+        n_all = len(self._alleles[li])
+        a_idx, b_idx = np.triu_indices(n_all)
+        base = self._extras(li, fixed)
+        known = np.zeros(n_all, dtype=bool)
+        known[: self._n_table[li]] = True
+        known[[self._acode[li][x] for x in base]] = True
+        regular = known[a_idx] & known[b_idx]
+        groups = [(base, a_idx[regular], b_idx[regular])]
+        odd: dict[tuple[str, ...], list[int]] = {}
+        for k in np.flatnonzero(~regular):
+            odd.setdefault(self._extras(li, [*fixed, int(a_idx[k]), int(b_idx[k])]), []).append(int(k))
+        for extra, ks in odd.items():
+            groups.append((extra, a_idx[ks], b_idx[ks]))
+        return groups
 
     def _duo_tables(self, q: np.ndarray) -> list[np.ndarray | None]:
         """Per locus: LR for every reference code (sex-baked) against the child; None if child untyped."""
@@ -357,47 +488,33 @@ class ReferenceIndex:
             if ch is None:
                 tables.append(None)
                 continue
-            n_all = len(self._alleles[li])
             table = np.ones(MISSING + 1)
-            a_idx, b_idx = np.triu_indices(n_all)
-            # Group parent genotypes by which unseen alleles they add to the child's.
-            groups: dict[tuple[str, ...], list[int]] = {}
-            for k, (a, b) in enumerate(zip(a_idx, b_idx, strict=True)):
-                groups.setdefault(self._extras(li, (ch[0], ch[1], int(a), int(b))), []).append(k)
-            for extra, ks in groups.items():
+            for extra, a_idx, b_idx in self._pair_groups(li, ch):
                 prep = self._prep(li, extra)
-                sel = np.array(ks)
-                pa, pb = prep.codes[a_idx[sel]], prep.codes[b_idx[sel]]
-                child = np.broadcast_to(np.array([prep.codes[ch[0]], prep.codes[ch[1]]]), (len(sel), 2))
-                parent = np.stack([pa, pb], axis=1)
+                pa, pb = prep.codes[a_idx], prep.codes[b_idx]
+                d1, d2 = int(prep.codes[ch[0]]), int(prep.codes[ch[1]])
                 for s, sex in enumerate(SEXES):
-                    lr = _pair_lr(DUO_PEDS[sex], {"parent": parent, "child": child}, prep, self.theta)
-                    table[s * A * A + a_idx[sel] * A + b_idx[sel]] = lr
+                    table[s * A * A + a_idx * A + b_idx] = duo_lr_closed(
+                        prep, sex, pa, pb, d1, d2, self.theta
+                    )
             tables.append(table)
         return tables
 
     def _search_duo(self, q: np.ndarray) -> tuple[list[Candidate], int]:
         n = self._n
         tables = self._duo_tables(q)
-        score = np.zeros(n, dtype=np.float64)
-        buf = np.empty(n, dtype=np.float32)
-        compared = np.zeros(n, dtype=np.int16)
-        logs = []
+        score = np.zeros(n, dtype=np.float32)
         for li, t in enumerate(tables):
             if t is None:
-                logs.append(None)
                 continue
             with np.errstate(divide="ignore"):
-                lt = np.log10(t).astype(np.float32)
+                lt = np.maximum(np.log10(t), -300.0).astype(np.float32)
             lt[MISSING] = 0.0
-            logs.append(lt)
-            np.take(lt, self._codes[li, :n], out=buf)
-            score += buf
-            compared += self._codes[li, :n] != MISSING
+            score += lt[self._codes[li, :n]]
         mask = self._alive[:n] & (
             (self._role[:n] == _ROLE_CODE["father"]) | (self._role[:n] == _ROLE_CODE["mother"])
         )
-        mask &= compared > 0
+        mask &= (self._tmask[:n] & self._query_mask(q)) != 0
         rows = np.flatnonzero(mask)
         picked = _top_rows(score[rows], self.report_threshold, self.n_below)
         out = []
@@ -428,107 +545,82 @@ class ReferenceIndex:
         concl = self.thresholds.conclude(lr, len(per_locus), single_parent=kind == "duo")
         return Candidate(kind, ids, family, log10, per_locus, n_incons, concl)
 
-    def _trio_tables(self, q: np.ndarray) -> list[tuple[np.ndarray, ...] | None]:
-        """Per locus, per parent code: transmission to the child's alleles and allele counts.
+    def _trio_tables(self, q: np.ndarray) -> list[np.ndarray | None]:
+        """Per locus: LR for every joint couple code (flattened G x G, plus a NaN sentinel).
 
-        Codes using alleles outside the child's prepared locus are NaN: such couples (and, with
-        θ > 0, couples with a parent untyped at the locus) are recomputed exactly afterwards.
+        Entries the table cannot give exactly are NaN (genotypes with alleles outside the child's
+        prepared locus, or an untyped parent when θ > 0); those couples go to the exact engine.
         """
-        out: list[tuple[np.ndarray, ...] | None] = []
+        out: list[np.ndarray | None] = []
+        th = self.theta
         for li in range(len(self.loci)):
             ch = self._child_alleles(q, li)
             if ch is None:
                 out.append(None)
                 continue
             base = self._prep(li, self._extras(li, ch))
-            ok = np.flatnonzero(base.codes >= 0)
-            t1 = np.full(MISSING + 1, np.nan)
-            t2 = np.full(MISSING + 1, np.nan)
-            k1 = np.zeros(MISSING + 1)
-            k2 = np.zeros(MISSING + 1)
-            a_idx, b_idx = np.meshgrid(ok, ok, indexing="ij")
-            a_idx, b_idx = a_idx.ravel(), b_idx.ravel()
-            pa, pb = base.codes[a_idx], base.codes[b_idx]
-            d1, d2 = base.codes[ch[0]], base.codes[ch[1]]
-            for s, sex in enumerate(SEXES):
-                m = base.mats[sex]
-                idx = s * A * A + a_idx * A + b_idx
-                t1[idx] = 0.5 * (m[pa, d1] + m[pb, d1])
-                t2[idx] = 0.5 * (m[pa, d2] + m[pb, d2])
-                k1[idx] = (pa == d1).astype(float) + (pb == d1)
-                k2[idx] = (pa == d2).astype(float) + (pb == d2)
+            big = self._G[li]
+            gcap = self._gcap[li]
+            bb, aa = np.tril_indices(gcap)  # row-major tril: index b(b+1)/2 + a with a <= b
+            n_all = len(self._alleles[li])
+            valid = (aa < n_all) & (bb < n_all)
+            pa = np.where(valid, base.codes[np.minimum(aa, n_all - 1)], -1)
+            pb = np.where(valid, base.codes[np.minimum(bb, n_all - 1)], -1)
+            valid &= (pa >= 0) & (pb >= 0)
+            pa, pb = np.where(valid, pa, 0), np.where(valid, pb, 0)
+            d1, d2 = int(base.codes[ch[0]]), int(base.codes[ch[1]])
             p = base.prepared.freqs
-            r = {sex: p @ base.mats[sex] for sex in SEXES}
-            t1[MISSING], t2[MISSING] = r["male"][d1], r["male"][d2]
-            out.append(
-                (
-                    t1,
-                    t2,
-                    k1,
-                    k2,
-                    np.array([r["female"][d1], r["female"][d2]]),
-                    np.array([p[d1], p[d2]]),
-                    np.array([float(ch[0] == ch[1])]),
+            het = float(d1 != d2)
+            vec: dict[str, list[np.ndarray]] = {}
+            for sex in SEXES:
+                m = base.mats[sex]
+                r = p @ m
+                t1 = np.append(
+                    np.where(valid, 0.5 * (m[pa, d1] + m[pb, d1]), np.nan), r[d1] if th == 0 else np.nan
                 )
-            )
+                t2 = np.append(
+                    np.where(valid, 0.5 * (m[pa, d2] + m[pb, d2]), np.nan), r[d2] if th == 0 else np.nan
+                )
+                k1 = np.append((pa == d1).astype(float) + (pb == d1), 0.0)
+                k2 = np.append((pa == d2).astype(float) + (pb == d2), 0.0)
+                vec[sex] = [t1, t2, k1, k2]
+            f1, f2, fk1, fk2 = vec["male"]
+            m1, m2, mk1, mk2 = vec["female"]
+            num = np.outer(f1, m2) + het * np.outer(f2, m1) if het else np.outer(f1, m1)
+            if th == 0.0:
+                table = num / ((1.0 + het) * p[d1] * p[d2])
+            else:
+                n1 = fk1[:, None] + mk1[None, :]
+                n2 = fk2[:, None] + mk2[None, :] + (1.0 - het)
+                g1 = (th * n1 + (1 - th) * p[d1]) / (1 + 3 * th)
+                g2 = (th * n2 + (1 - th) * p[d2]) / (1 + 4 * th)
+                table = num / ((1.0 + het) * g1 * g2)
+            assert table.shape == (big, big)
+            out.append(np.append(table.ravel(), np.nan))
         return out
 
     def _search_trio(self, q: np.ndarray) -> tuple[list[Candidate], int]:
         nc = self._nc
-        alive = self._c_alive[:nc].copy()
+        alive = self._c_alive[:nc]
         if nc == 0 or not alive.any():
             return [], 0
         tables = self._trio_tables(q)
-        th = self.theta
-        score = np.zeros(nc)
-        chunk = 1 << 15
-        for start in range(0, nc, chunk):
-            stop = min(nc, start + chunk)
-            acc = np.ones(stop - start)
-            logacc = np.zeros(stop - start)
-            for j, (li, tab) in enumerate(enumerate(tables)):
-                if tab is None:
-                    continue
-                cf, cm = self._cf[li, start:stop], self._cm[li, start:stop]
-                lr = _trio_locus_lr(tab, cf, cm, th)
-                bad = np.isnan(lr)
-                if bad.any():
-                    lr[bad] = [
-                        self._exact_trio(li, q, int(f), int(m)) for f, m in zip(cf[bad], cm[bad], strict=True)
-                    ]
-                acc *= lr
-                if j % 8 == 7:
-                    with np.errstate(divide="ignore"):
-                        logacc += np.log10(acc)
-                    acc[:] = 1.0
+        score = np.zeros(nc, dtype=np.float32)
+        for li, t in enumerate(tables):
+            if t is None:
+                continue
             with np.errstate(divide="ignore"):
-                score[start:stop] = logacc + np.log10(acc)
+                lt = np.log10(t).astype(np.float32)
+            score += np.take(lt, self._cj[li, :nc], mode="clip")
+        score64 = score.astype(np.float64)
+        for c in np.flatnonzero(np.isnan(score) & alive):
+            vals = self._trio_per_locus(tables, q, int(c))[0].values()
+            score64[c] = sum(math.log10(v) if v > 0 else -math.inf for v in vals)
         rows = np.flatnonzero(alive)
-        picked = _top_rows(score[rows], self.report_threshold, self.n_below)
+        picked = _top_rows(score64[rows], self.report_threshold, self.n_below)
         out = []
         for c in rows[picked]:
-            per_locus: dict[str, float] = {}
-            inconsistent = 0
-            for li, tab in enumerate(tables):
-                cf, cm = int(self._cf[li, c]), int(self._cm[li, c])
-                if tab is None or (cf == MISSING and cm == MISSING):
-                    continue
-                lr = float(_trio_locus_lr(tab, np.array([cf]), np.array([cm]), th)[0])
-                if math.isnan(lr):
-                    lr = self._exact_trio(li, q, cf, cm)
-                per_locus[self.loci[li]] = lr
-                ch = self._child_alleles(q, li)
-                assert ch is not None
-                if (
-                    cf != MISSING
-                    and cm != MISSING
-                    and not _trio_consistent(ch, _alleles_of(cf), _alleles_of(cm))
-                ):
-                    inconsistent += 1
-                elif (cf == MISSING) != (cm == MISSING):
-                    one = _alleles_of(cm if cf == MISSING else cf)
-                    if not set(one) & set(ch):
-                        inconsistent += 1
+            per_locus, inconsistent = self._trio_per_locus(tables, q, int(c))
             fr, mr = self._c_rows[c]
             out.append(
                 self._candidate(
@@ -536,6 +628,30 @@ class ReferenceIndex:
                 )
             )
         return out, int(rows.size)
+
+    def _trio_per_locus(
+        self, tables: list[np.ndarray | None], q: np.ndarray, c: int
+    ) -> tuple[dict[str, float], int]:
+        per_locus: dict[str, float] = {}
+        inconsistent = 0
+        fr, mr = self._c_rows[c]
+        for li, t in enumerate(tables):
+            cf, cm = int(self._codes[li, fr]), int(self._codes[li, mr])
+            if t is None or (cf == MISSING and cm == MISSING):
+                continue
+            j = int(self._cj[li, c])
+            lr = float(t[min(j, t.size - 1)])
+            if math.isnan(lr):
+                lr = self._exact_trio(li, q, cf, cm)
+            per_locus[self.loci[li]] = lr
+            ch = self._child_alleles(q, li)
+            assert ch is not None
+            if cf != MISSING and cm != MISSING:
+                if not _trio_consistent(ch, _alleles_of(cf), _alleles_of(cm)):
+                    inconsistent += 1
+            elif not set(_alleles_of(cm if cf == MISSING else cf)) & set(ch):
+                inconsistent += 1
+        return per_locus, inconsistent
 
     def _exact_trio(self, li: int, q: np.ndarray, cf: int, cm: int) -> float:
         ch = self._child_alleles(q, li)
@@ -862,28 +978,29 @@ def _trio_consistent(ch: tuple[int, int], fa: tuple[int, int], mo: tuple[int, in
     return (c1 in fa and c2 in mo) or (c2 in fa and c1 in mo)
 
 
-def _trio_locus_lr(tab: tuple[np.ndarray, ...], cf: np.ndarray, cm: np.ndarray, theta: float) -> np.ndarray:
-    """Per-couple LR at one locus from per-code tables; NaN where the exact engine must decide."""
-    t1, t2, k1, k2, r_female, p, hom = tab
-    f1, f2 = t1[cf], t2[cf]
-    m1, m2 = t1[cm], t2[cm]
-    m_miss = cm == MISSING
-    if m_miss.any():
-        # The MISSING slot of t1/t2 holds the untyped *father's* transmission; fix the mother's.
-        m1 = np.where(m_miss, r_female[0], m1)
-        m2 = np.where(m_miss, r_female[1], m2)
-    het = 1.0 - hom[0]
-    num = f1 * m2 + het * f2 * m1
-    if theta == 0.0:
-        return num / ((1.0 + het) * p[0] * p[1])
-    n1 = k1[cf] + k1[cm]
-    n2 = k2[cf] + k2[cm] + hom[0]
-    g1 = (theta * n1 + (1 - theta) * p[0]) / (1 + 3 * theta)
-    g2 = (theta * n2 + (1 - theta) * p[1]) / (1 + 4 * theta)
-    out = num / ((1.0 + het) * g1 * g2)
-    # With θ the untyped parent's alleles join the urn: leave those to the exact engine.
-    out[(cf == MISSING) | m_miss] = np.nan
-    return out
+def duo_lr_closed(
+    prep: _Prep, sex: str, pa: np.ndarray, pb: np.ndarray, d1: int, d2: int, theta: float
+) -> np.ndarray:
+    """Duo LR for parent genotypes (pa, pb) and child (d1, d2): the pedigree engine's result in closed form.
+
+    H1: child of the parent and an untyped founder of the other sex; with θ the untyped allele
+    is drawn from the urn after the parent's two alleles. H2: both unrelated (joint urn).
+    """
+    other = "female" if sex == "male" else "male"
+    ms, mo = prep.mats[sex], prep.mats[other]
+    p = prep.prepared.freqs
+    r = p @ mo
+    het = float(d1 != d2)
+    t1 = 0.5 * (ms[pa, d1] + ms[pb, d1])
+    t2 = 0.5 * (ms[pa, d2] + ms[pb, d2])
+    g1 = (theta * (mo[pa, d1] + mo[pb, d1]) + (1 - theta) * r[d1]) / (1 + theta)
+    g2 = (theta * (mo[pa, d2] + mo[pb, d2]) + (1 - theta) * r[d2]) / (1 + theta)
+    num = t1 * g2 + het * t2 * g1
+    n1 = (pa == d1).astype(float) + (pb == d1)
+    n2 = (pa == d2).astype(float) + (pb == d2) + (1.0 - het)
+    q1 = (theta * n1 + (1 - theta) * p[d1]) / (1 + theta)
+    q2 = (theta * n2 + (1 - theta) * p[d2]) / (1 + 2 * theta)
+    return num / ((1.0 + het) * q1 * q2)
 
 
 def _pair_lr(

@@ -33,7 +33,9 @@ class Simulator:
             g[lc] = _pair(a, b)
         return Profile(genotypes=g, sex=sex)
 
-    def child(self, father: Profile, mother: Profile, mutation_rate: float = 0.0, sex: str | None = None) -> Profile:
+    def child(
+        self, father: Profile, mother: Profile, mutation_rate: float = 0.0, sex: str | None = None
+    ) -> Profile:
         g: dict[str, Genotype] = {}
         for lc in self.loci:
             if lc not in father.genotypes or lc not in mother.genotypes:
@@ -54,8 +56,10 @@ class Simulator:
 
     def profiles_from_arrays(self, arrays: dict[str, np.ndarray], i: int, sex: str | None = None) -> Profile:
         return Profile(
-            genotypes={lc: _pair(self._alleles[lc][int(arr[i, 0])], self._alleles[lc][int(arr[i, 1])])
-                       for lc, arr in arrays.items()},
+            genotypes={
+                lc: _pair(self._alleles[lc][int(arr[i, 0])], self._alleles[lc][int(arr[i, 1])])
+                for lc, arr in arrays.items()
+            },
             sex=sex,
         )
 
