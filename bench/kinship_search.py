@@ -13,11 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from homeward.engines.kinship import (  # noqa: E402
+from homeward.engines.kinship import (
     FrequencyTable,
     MinFrequencyRule,
     MutationSpec,
@@ -25,7 +23,7 @@ from homeward.engines.kinship import (  # noqa: E402
     ReferenceIndex,
     compute_lr,
 )
-from homeward.engines.kinship.simulate import Simulator  # noqa: E402
+from homeward.engines.kinship.simulate import Simulator
 
 
 def build(table, loci, mutation, n_parents, n_couples, seed=7):

@@ -41,10 +41,7 @@ class CliError(Exception):
 def load_table(spec: object, sample_size: int | None) -> FrequencyTable:
     if isinstance(spec, str):
         bundled = DATA_DIR / f"{spec}.csv"
-        if bundled.exists():
-            table = FrequencyTable.bundled(spec)
-        else:
-            table = FrequencyTable.from_csv(spec)
+        table = FrequencyTable.bundled(spec) if bundled.exists() else FrequencyTable.from_csv(spec)
         if sample_size is not None:
             table.sample_size = sample_size
         return table

@@ -325,8 +325,9 @@ def compute_lr(
         raise KinshipInputError(f"theta must be a number in [0, 1), got {theta!r}")
     unknown = set(genotypes) - set(hdef.roles)
     if unknown:
+        roles = ", ".join(hdef.roles)
         raise KinshipInputError(
-            f"unknown role(s) {', '.join(sorted(unknown))} for type {hypothesis}; roles are {', '.join(hdef.roles)}"
+            f"unknown role(s) {', '.join(sorted(unknown))} for type {hypothesis}; roles are {roles}"
         )
     if "child" not in genotypes:
         raise KinshipInputError(f"type {hypothesis} needs genotypes for role child")

@@ -60,7 +60,7 @@ class MutationSpec:
 
     def merged(self, override: Mapping[str, object]) -> MutationSpec:
         """Key-by-key override (used for ``locus_mutation``)."""
-        base = {
+        base: dict[str, object] = {
             "model": self.model,
             "rate": self.rate,
             "rate_male": self.rate_male,

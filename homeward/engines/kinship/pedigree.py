@@ -103,7 +103,7 @@ def _set_partitions(k: int) -> tuple[tuple[tuple[int, ...], ...], ...]:
     out: list[tuple[tuple[int, ...], ...]] = []
     for part in _set_partitions(k - 1):
         for b in range(len(part)):
-            out.append(tuple(blk + (k - 1,) if j == b else blk for j, blk in enumerate(part)))
+            out.append(tuple((*blk, k - 1) if j == b else blk for j, blk in enumerate(part)))
         out.append((*part, (k - 1,)))
     return tuple(out)
 

@@ -170,8 +170,9 @@ class ReferenceIndex:
         code = self._acode[li].get(allele)
         if code is None:
             if self.min_freq is None:
+                locus = self.loci[li]
                 raise IndexError_(
-                    f"locus {self.loci[li]}: allele {allele} is not in the frequency table and no min_freq rule"
+                    f"locus {locus}: allele {allele} is not in the frequency table (no min_freq)"
                 )
             code = len(self._alleles[li])
             if code >= A:
@@ -200,10 +201,7 @@ class ReferenceIndex:
             raise IndexError_(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
         if profile_id in self._row:
             raise IndexError_(f"profile {profile_id} is already stored")
-        if role in PARENT_ROLES:
-            sex = 0 if role == "father" else 1
-        else:
-            sex = 1 if profile.sex == "female" else 0
+        sex = {"father": 0, "mother": 1}.get(role, 1 if profile.sex == "female" else 0)
         codes = self._encode(profile, sex)
         fp = self._fingerprint(codes)
         duplicates = sorted(self._fingerprints.get(fp, ()))
@@ -689,17 +687,17 @@ class ReferenceIndex:
                 g = codes % (A * A)
                 alle = np.stack([g // A, g % A], axis=-1)
                 offtable = (typed[..., None] & (alle >= self._n_table[li])).any(axis=(1, 2))
-                sub: dict[tuple[object, ...], list[int]] = {}
+                sub: dict[tuple[tuple[bool, ...], tuple[str, ...]], list[int]] = {}
                 for i in range(len(fams)):
                     if not typed[i].any():
                         continue
                     extra = (
                         self._extras(li, [*ch, *alle[i][typed[i]].ravel().tolist()]) if offtable[i] else ()
                     )
-                    sub.setdefault((tuple(typed[i]), extra), []).append(i)
+                    sub.setdefault((tuple(bool(x) for x in typed[i]), extra), []).append(i)
                 base_extra = self._extras(li, ch)
                 for (mask, extra), idx in sub.items():
-                    prep = self._prep(li, tuple(sorted(set(base_extra) | set(extra))))  # type: ignore[arg-type]
+                    prep = self._prep(li, tuple(sorted(set(base_extra) | set(extra), key=_num_key)))
                     sel = np.array(idx)
                     typed_codes = {names[j]: prep.codes[alle[sel, j]] for j in range(len(names)) if mask[j]}
                     typed_codes["child"] = np.broadcast_to(
@@ -720,10 +718,10 @@ class ReferenceIndex:
                 }
                 if not pl:
                     continue
-                members = {
+                member_codes = {
                     role: [self._row_codes(r) for r in rws] for role, rws in self._families[fam].items()
                 }
-                _, incons = self._family_lrs(members, q, inconsistency_only=True)
+                _, incons = self._family_lrs(member_codes, q, inconsistency_only=True)
                 ids = tuple(self._ids[r] for rws in self._families[fam].values() for r in rws)
                 cands.append(self._candidate("family", ids, fam, pl, incons))
         return cands, n_total
@@ -752,14 +750,14 @@ class ReferenceIndex:
             h1, h2 = family_pedigrees({r: len(v) for r, v in members.items()})
             extra = self._extras(li, [ch[0], ch[1], *[a for g in typed.values() for a in g]])
             prep = self._prep(li, extra)
-            codes = {name: np.array([[prep.codes[a], prep.codes[b]]]) for name, (a, b) in typed.items()}
-            codes["child"] = np.array([[prep.codes[ch[0]], prep.codes[ch[1]]]])
+            geno = {name: np.array([[prep.codes[a], prep.codes[b]]]) for name, (a, b) in typed.items()}
+            geno["child"] = np.array([[prep.codes[ch[0]], prep.codes[ch[1]]]])
             if not inconsistency_only:
-                l1 = float(likelihood(h1, codes, prep.prepared.freqs, prep.mats, self.theta)[0])
-                l2 = float(likelihood(h2, codes, prep.prepared.freqs, prep.mats, self.theta)[0])
+                l1 = float(likelihood(h1, geno, prep.prepared.freqs, prep.mats, self.theta)[0])
+                l2 = float(likelihood(h2, geno, prep.prepared.freqs, prep.mats, self.theta)[0])
                 per_locus[locus] = l1 / l2
             ident = {s: np.eye(prep.prepared.n) for s in SEXES}
-            if float(likelihood(h1, codes, prep.prepared.freqs, ident, self.theta)[0]) == 0.0:
+            if float(likelihood(h1, geno, prep.prepared.freqs, ident, self.theta)[0]) == 0.0:
                 incons += 1
         return per_locus, incons
 
@@ -820,22 +818,18 @@ class ReferenceIndex:
         table = np.ones(MISSING + 1)
         h1, h2 = family_pedigrees({r: len(v) for r, v in members.items()})
         fam_alleles = [a for g in typed.values() for a in g]
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for k, (a, b) in enumerate(zip(a_idx, b_idx, strict=True)):
-            groups.setdefault(self._extras(li, [int(a), int(b), *fam_alleles]), []).append(k)
-        for extra, ks in groups.items():
+        for extra, a_idx, b_idx in self._pair_groups(li, fam_alleles):
             prep = self._prep(li, extra)
-            sel = np.array(ks)
-            batch = len(sel)
-            codes = {
+            batch = len(a_idx)
+            geno = {
                 name: np.broadcast_to(np.array([prep.codes[a], prep.codes[b]]), (batch, 2))
                 for name, (a, b) in typed.items()
             }
-            codes["child"] = np.stack([prep.codes[a_idx[sel]], prep.codes[b_idx[sel]]], axis=1)
-            l1 = likelihood(h1, codes, prep.prepared.freqs, prep.mats, self.theta)
-            l2 = likelihood(h2, codes, prep.prepared.freqs, prep.mats, self.theta)
+            geno["child"] = np.stack([prep.codes[a_idx], prep.codes[b_idx]], axis=1)
+            l1 = likelihood(h1, geno, prep.prepared.freqs, prep.mats, self.theta)
+            l2 = likelihood(h2, geno, prep.prepared.freqs, prep.mats, self.theta)
             for s in range(2):
-                table[s * A * A + a_idx[sel] * A + b_idx[sel]] = l1 / l2
+                table[s * A * A + a_idx * A + b_idx] = l1 / l2
         return table
 
     # -------------------------------------------------------------- batches
