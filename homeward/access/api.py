@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Status, Field, Router, Schema
 
 from homeward.access import services
 from homeward.core.schemas import StrictSchema
@@ -34,7 +36,7 @@ class GrantOut(Schema):
 
 
 @router.post("", response={201: GrantOut})
-def create_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, object]:
+def create_grant(request: HttpRequest, payload: GrantIn) -> Status[Any]:
     loader = SHAREABLE.get(payload.record_type)
     if loader is None:
         raise ValidationError({"record_type": [f"cannot share records of type {payload.record_type!r}"]})
@@ -45,10 +47,10 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> tuple[int, object]:
     grant = services.grant_create(
         actor=request.user, obj=obj, grantee=grantee, duration=timedelta(hours=payload.hours), reason=payload.reason
     )
-    return 201, grant
+    return Status(201, grant)
 
 
 @router.delete("/{grant_id}", response={204: None})
-def revoke_grant(request: HttpRequest, grant_id: int) -> tuple[int, None]:
+def revoke_grant(request: HttpRequest, grant_id: int) -> Status[Any]:
     services.grant_revoke(actor=request.user, grant_id=grant_id)
-    return 204, None
+    return Status(204, None)

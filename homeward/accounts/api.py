@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Status, Router, Schema
 
 from homeward.accounts import selectors, services
 from homeward.core.schemas import StrictSchema
@@ -59,18 +61,18 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
     verified = not getattr(request, "homeward_token_auth", False) and request.user.is_verified()  # type: ignore[union-attr]
     issued = services.token_create(actor=request.user, name=payload.name, mfa_verified=verified)
     t = issued.token
-    return 201, {
+    return Status(201, {
         "id": t.pk, "name": t.name, "prefix": t.prefix, "created_at": t.created_at, "expires_at": t.expires_at,
         "revoked_at": t.revoked_at, "token": issued.plaintext,
-    }
+    })
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[Any]:
     token = selectors.tokens_of(user=request.user).filter(pk=token_id).first()
     if token is None:
         from django.http import Http404
 
         raise Http404
     services.token_revoke(actor=request.user, token_id=token.pk)
-    return 204, None
+    return Status(204, None)

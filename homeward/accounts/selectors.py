@@ -15,14 +15,14 @@ def agencies_visible(*, actor: Any) -> QuerySet[Agency]:
     prefix = user_scope_prefix(actor)
     if prefix is None:
         return Agency.objects.none()
-    return Agency.objects.filter(division_id__startswith=prefix).select_related("division")
+    return Agency.objects.filter(division__code__startswith=prefix).select_related("division")
 
 
 def users_visible(*, actor: Any) -> QuerySet[User]:
     prefix = user_scope_prefix(actor)
     if prefix is None:
         return User.objects.none()
-    return User.objects.filter(agency__division_id__startswith=prefix).select_related("agency")
+    return User.objects.filter(agency__division__code__startswith=prefix).select_related("agency")
 
 
 def user_get_for_admin(*, actor: Any, user_id: Any) -> User:

@@ -230,7 +230,7 @@ def token_revoke(*, actor: Any, token_id: int) -> ApiToken:
 
 def token_authenticate(raw: str) -> User | None:
     """The user a bearer token stands for, or None. Constant-time comparison of the hash."""
-    parts = (raw or "").split("_")
+    parts = (raw or "").split("_", 2)  # the secret itself may contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
     token = ApiToken.objects.select_related("user__agency").filter(prefix=parts[1]).first()

@@ -36,7 +36,7 @@ def audit_search(*, actor: Any, query: AuditQuery, limit: int = 200) -> QuerySet
     events = AuditEvent.objects.select_related("actor")
     if prefix:
         events = events.filter(
-            Q(jurisdiction__startswith=prefix) | Q(actor__agency__division_id__startswith=prefix)
+            Q(jurisdiction__startswith=prefix) | Q(actor__agency__division__code__startswith=prefix)
         )
     if query.actor:
         events = events.filter(actor_label__icontains=query.actor)

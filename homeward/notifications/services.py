@@ -17,7 +17,7 @@ from homeward.regions.selectors import ancestor_codes
 def recipients_for_role(*, role: str, division_code: str) -> list[Any]:
     """Active users holding `role` in agencies whose jurisdiction covers `division_code` (the county and above)."""
     users = get_user_model().objects.filter(
-        is_active=True, agency__is_active=True, agency__division_id__in=ancestor_codes(division_code)
+        is_active=True, agency__is_active=True, agency__division__in=ancestor_codes(division_code)
     ).select_related("agency")
     return [u for u in users if u.has_role(role)]
 

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Status, Field, Query, Router, Schema
 
 from homeward.core.schemas import StrictSchema
 from homeward.people import selectors, services
@@ -96,9 +96,9 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 
 
 @router.post("", response={201: PersonOut})
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[Any]:
     person = services.person_create(actor=request.user, data=payload.to_data())
-    return 201, selectors.person_get(actor=request.user, person_id=person.pk, audit_read=False)
+    return Status(201, selectors.person_get(actor=request.user, person_id=person.pk, audit_read=False))
 
 
 @router.put("/{person_id}", response=PersonOut)

@@ -1,0 +1,147 @@
+"""Shared test fixtures: reference divisions loaded once per database, and named personas.
+
+Personas (as in healthchecks' hc/test.py): an investigator, a mandatory reporter, an auditor and an administrator
+in county A (武侯区 510107); an investigator in county B (金牛区 510106, same province); a provincial investigator
+(四川省 510000); an investigator in another province (五华区 530102); a DNA examiner in county A.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from homeward.regions.services import regions_load
+
+    with django_db_blocker.unblock():
+        regions_load()
+
+
+COUNTY_A, COUNTY_B, PROVINCE, OTHER_COUNTY = "510107", "510106", "510000", "530102"
+
+
+@dataclass
+class Personas:
+    police_a: Any
+    police_b: Any
+    police_province: Any
+    police_other: Any
+    civil_a: Any
+    school_a: Any
+    investigator_a: Any
+    investigator_b: Any
+    provincial: Any
+    investigator_other: Any
+    reporter_a: Any
+    auditor_a: Any
+    sysadmin_a: Any
+    dna_a: Any
+    caseworker_a: Any
+
+
+@pytest.fixture
+def make_user(db: Any) -> Any:
+    from homeward.accounts.services import user_create
+
+    def make(username: str, agency: Any, roles: list[str], password: str = "Correct-horse-42!") -> Any:
+        created = user_create(actor=None, username=username, password=password, agency=agency, roles=roles)
+        user = created.user
+        user.totp_key = bytes.fromhex(created.totp_secret_hex)
+        user.test_password = password
+        return user
+
+    return make
+
+
+@pytest.fixture
+def personas(db: Any, make_user: Any) -> Personas:
+    from homeward.accounts.roles import AgencyType, Role
+    from homeward.accounts.services import agency_create
+
+    def agency(name: str, type_: str, code: str) -> Any:
+        return agency_create(actor=None, name=name, type=type_, division_code=code)
+
+    police_a = agency("武侯公安分局", AgencyType.PUBLIC_SECURITY, COUNTY_A)
+    police_b = agency("金牛公安分局", AgencyType.PUBLIC_SECURITY, COUNTY_B)
+    police_province = agency("四川省公安厅", AgencyType.PUBLIC_SECURITY, PROVINCE)
+    police_other = agency("五华公安分局", AgencyType.PUBLIC_SECURITY, OTHER_COUNTY)
+    civil_a = agency("武侯民政局", AgencyType.CIVIL_AFFAIRS, COUNTY_A)
+    school_a = agency("武侯实验小学", AgencyType.SCHOOL, COUNTY_A)
+    return Personas(
+        police_a=police_a,
+        police_b=police_b,
+        police_province=police_province,
+        police_other=police_other,
+        civil_a=civil_a,
+        school_a=school_a,
+        investigator_a=make_user("inv_a", police_a, [Role.INVESTIGATOR]),
+        investigator_b=make_user("inv_b", police_b, [Role.INVESTIGATOR]),
+        provincial=make_user("inv_prov", police_province, [Role.INVESTIGATOR]),
+        investigator_other=make_user("inv_other", police_other, [Role.INVESTIGATOR]),
+        reporter_a=make_user("reporter_a", school_a, [Role.MANDATORY_REPORTER]),
+        auditor_a=make_user("auditor_a", police_a, [Role.AUDITOR]),
+        sysadmin_a=make_user("sysadmin_a", police_a, [Role.SYSADMIN]),
+        dna_a=make_user("dna_a", police_a, [Role.DNA_EXAMINER]),
+        caseworker_a=make_user("caseworker_a", civil_a, [Role.CASEWORKER]),
+    )
+
+
+@pytest.fixture
+def login(client: Any) -> Any:
+    """Log a user in as after password + TOTP: a session whose OTP device is verified."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def do_login(user: Any, c: Any = None) -> Any:
+        c = c or client
+        c.force_login(user)
+        session = c.session
+        session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+        from django.utils import timezone
+
+        from homeward.accounts.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT
+
+        session[SESSION_LOGIN_AT] = session[SESSION_LAST_SEEN] = timezone.now().timestamp()
+        session.save()
+        return c
+
+    return do_login
+
+
+@pytest.fixture
+def audit_rows() -> Any:
+    """Counts audit rows written by a block: `with audit_rows() as rows: ...; rows.new` is the list of new events."""
+    from contextlib import contextmanager
+
+    from homeward.audit.models import AuditEvent
+
+    class Rows:
+        new: list[Any]
+
+    @contextmanager
+    def counter() -> Any:
+        rows = Rows()
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        yield rows
+        rows.new = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq"))
+
+    return counter
+
+
+@pytest.fixture
+def person_in(db: Any) -> Any:
+    """A person record created by `actor` in `code`."""
+    from homeward.people.models import NameKind, Sex
+    from homeward.people.services import PersonData, person_create
+
+    def make(actor: Any, code: str, name: str = "陈明明", phone: str = "13800138001") -> Any:
+        return person_create(
+            actor=actor,
+            data=PersonData(jurisdiction=code, sex=Sex.MALE, names=[(name, NameKind.LEGAL)], phones=[phone]),
+        )
+
+    return make

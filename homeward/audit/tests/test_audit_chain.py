@@ -1,0 +1,147 @@
+"""The audit log: one row per audited action, append-only, and a hash chain that exposes tampering."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from conftest import COUNTY_A
+from homeward.audit import services
+from homeward.audit.models import AppendOnlyError, AuditAction, AuditEvent
+from homeward.people.selectors import person_get, person_list
+from homeward.people.services import PersonData, person_update
+
+pytestmark = pytest.mark.django_db
+
+
+def _tamper(sql: str, params: list) -> None:
+    """What an attacker with database access would do: bypass the trigger, then change rows."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cursor.execute(sql, params)
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER audit_event_no_update")
+            cursor.execute("DROP TRIGGER audit_event_no_delete")
+            cursor.execute(sql, params)
+
+
+def test_each_audited_action_writes_exactly_one_row(personas, person_in, audit_rows):
+    actor = personas.investigator_a
+    with audit_rows() as created:
+        person = person_in(actor, COUNTY_A)
+    with audit_rows() as read:
+        person_get(actor=actor, person_id=person.pk)
+    with audit_rows() as searched:
+        list(person_list(actor=actor, query="陈"))
+    with audit_rows() as updated:
+        person_update(actor=actor, person_id=person.pk, data=PersonData(jurisdiction=COUNTY_A, names=[("陈明", "legal")]))
+    assert [e.action for e in created.new] == [AuditAction.CREATE]
+    assert [e.action for e in read.new] == [AuditAction.READ]
+    assert [e.action for e in searched.new] == [AuditAction.SEARCH]
+    assert [e.action for e in updated.new] == [AuditAction.UPDATE]
+    event = updated.new[0]
+    assert event.actor == actor and event.object_type == "people.person" and event.object_id == str(person.pk)
+    assert event.jurisdiction == COUNTY_A
+
+
+def test_failed_write_leaves_no_audit_row_and_no_record(personas, audit_rows):
+    from django.core.exceptions import ValidationError
+
+    from homeward.people.models import Person
+    from homeward.people.services import person_create
+
+    with audit_rows() as rows, pytest.raises(ValidationError):
+        person_create(actor=personas.investigator_a, data=PersonData(jurisdiction=COUNTY_A, phones=["12345"]))
+    assert rows.new == [] and not Person.objects.exists()
+
+
+def test_chain_verifies_when_untouched(personas, person_in, capsys):
+    person_in(personas.investigator_a, COUNTY_A)
+    call_command("verify_audit_chain")
+    assert "audit chain OK" in capsys.readouterr().out
+
+
+def test_raw_sql_change_is_detected(personas, person_in):
+    person_in(personas.investigator_a, COUNTY_A)
+    services.record(actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1")
+    target = AuditEvent.objects.order_by("seq").first()
+    _tamper("UPDATE audit_auditevent SET actor_label = %s WHERE seq = %s", ["someone-else", target.seq])
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("verify_audit_chain")
+
+
+def test_raw_sql_delete_in_the_middle_is_detected(personas, person_in):
+    for _ in range(3):
+        services.record(actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1")
+    middle = AuditEvent.objects.order_by("seq")[1]
+    _tamper("DELETE FROM audit_auditevent WHERE seq = %s", [middle.seq])
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("verify_audit_chain")
+
+
+def test_rows_cut_from_the_end_are_detected_after_a_checkpoint(personas):
+    for _ in range(3):
+        services.record(actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1")
+    call_command("verify_audit_chain", "--checkpoint")
+    last = AuditEvent.objects.order_by("-seq").first()
+    _tamper("DELETE FROM audit_auditevent WHERE seq = %s", [last.seq])
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("verify_audit_chain")
+
+
+def test_orm_cannot_update_or_delete(personas):
+    event = services.record(actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1")
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(actor_label="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+
+
+def test_database_trigger_refuses_raw_update_and_delete(personas):
+    event = services.record(actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1")
+    for sql in ("UPDATE audit_auditevent SET actor_label = 'x' WHERE seq = %s", "DELETE FROM audit_auditevent WHERE seq = %s"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.seq])
+    assert AuditEvent.objects.get(pk=event.pk).actor_label == "inv_a"
+
+
+def test_sequence_and_links(personas):
+    first = services.record(actor=None, actor_label="system", action=AuditAction.CREATE, object_type="x")
+    second = services.record(actor=None, actor_label="system", action=AuditAction.CREATE, object_type="x")
+    assert second.seq == first.seq + 1 and second.prev_hash == first.hash
+
+
+def test_auditor_searches_and_the_search_is_audited(personas, person_in, login, client, audit_rows):
+    person_in(personas.investigator_a, COUNTY_A)
+    login(personas.auditor_a)
+    with audit_rows() as rows:
+        response = client.get("/staff/audit/", {"action": "create", "object_type": "people.person"})
+    assert response.status_code == 200
+    assert "people.person" in response.content.decode()
+    assert [(e.action, e.object_type) for e in rows.new] == [(AuditAction.SEARCH, "audit.auditevent")]
+    api = client.get("/api/v1/audit/events", {"action": "create"})
+    assert api.status_code == 200 and any(row["object_type"] == "people.person" for row in api.json())
+
+
+def test_non_auditor_cannot_read_the_log(personas, login, client):
+    login(personas.investigator_a)
+    assert client.get("/staff/audit/").status_code == 403
+    assert client.get("/api/v1/audit/events").status_code == 403
+
+
+def test_auditor_of_another_county_does_not_see_county_a_events(personas, person_in, make_user, login, client):
+    from homeward.accounts.roles import Role
+
+    person_in(personas.investigator_a, COUNTY_A)
+    auditor_b = make_user("auditor_b", personas.police_b, [Role.AUDITOR])
+    login(auditor_b)
+    rows = client.get("/api/v1/audit/events", {"object_type": "people.person"}).json()
+    assert rows == []
