@@ -30,11 +30,16 @@ def comparison_levels(
     """Level of every field for every pair (``-1`` = missing), one array per field."""
     index = MatchIndex(DEFAULT_WEIGHTS, gazetteer)
     index.add_many({m.id: m for m, _ in pairs}.values())
-    out: dict[str, list[int]] = {name: [] for name in FIELD_NAMES}
-    for m, f in pairs:
-        for name, lv in index.levels(m.id, f).items():
-            out[name].append(lv)
-    return {name: np.asarray(v, dtype=np.int64) for name, v in out.items()}
+    out = {name: np.full(len(pairs), -1, dtype=np.int64) for name in FIELD_NAMES}
+    # One vectorised comparison per found person rather than one per pair.
+    by_found: dict[int, tuple[FoundRecord, list[int]]] = {}
+    for i, (_, f) in enumerate(pairs):
+        by_found.setdefault(id(f), (f, []))[1].append(i)
+    for f, positions in by_found.values():
+        levels = index.levels([pairs[i][0].id for i in positions], f)
+        for name in FIELD_NAMES:
+            out[name][positions] = levels[name]
+    return out
 
 
 def fit_weights(

@@ -64,23 +64,30 @@ class Mark:
         return (self.location + 1) * 16 + self.kind
 
 
-def _find(text: str, table: dict[str, tuple[str, ...]]) -> int:
-    best, pos = -1, len(text) + 1
-    for i, words in enumerate(table.values()):
-        for w in words:
-            p = text.find(w)
-            if 0 <= p < pos:
-                best, pos = i, p
-    return best
+def _matcher(table: dict[str, tuple[str, ...]]) -> tuple[re.Pattern[str], dict[str, int]]:
+    """One alternation of every word (longest first) and the index of each word's entry."""
+    index = {w: i for i, words in enumerate(table.values()) for w in words}
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(index, key=len, reverse=True)))
+    return pattern, index
+
+
+def _find(text: str, matcher: tuple[re.Pattern[str], dict[str, int]]) -> int:
+    """Entry of the first vocabulary word in ``text``, -1 if none."""
+    m = matcher[0].search(text)
+    return matcher[1][m.group()] if m else -1
+
+
+_LOCATION_MATCHER = _matcher(_LOCATIONS)
+_TYPE_MATCHER = _matcher(_TYPES)
 
 
 def parse_mark(text: str) -> Mark | None:
     """One mark description, or ``None`` when its type cannot be told."""
     t = text.lower() if text.isascii() else _fold_keep_latin(text)
-    kind = _find(t, _TYPES)
+    kind = _find(t, _TYPE_MATCHER)
     if kind < 0:
         return None
-    loc = _find(t, _LOCATIONS)
+    loc = _find(t, _LOCATION_MATCHER)
     side = (
         SIDE_LEFT if any(w in t for w in _LEFT) else SIDE_RIGHT if any(w in t for w in _RIGHT) else SIDE_NONE
     )
@@ -169,17 +176,17 @@ _CONCEPTS: dict[str, tuple[str, ...]] = {
     "earthquake": ("地震", "earthquake"),
 }
 CONCEPTS = tuple(_CONCEPTS)
+_CONCEPT_MATCHER = _matcher(_CONCEPTS)
 assert len(CONCEPTS) <= 64
 
 
 def concept_bits(texts: list[str]) -> int:
     """Bit ``i`` set when concept ``CONCEPTS[i]`` is mentioned in any text."""
+    pattern, index = _CONCEPT_MATCHER
     bits = 0
     for text in texts:
-        t = _fold_keep_latin(text)
-        for i, words in enumerate(_CONCEPTS.values()):
-            if any(w in t for w in words):
-                bits |= 1 << i
+        for m in pattern.finditer(_fold_keep_latin(text)):
+            bits |= 1 << index[m.group()]
     return bits
 
 

@@ -499,8 +499,11 @@ class MatchIndex:
         by = c["by"][rows].astype(np.int64)
         if q.by_range is not None:
             lv = np.where((by >= q.by_range[0]) & (by <= q.by_range[1]), 1, 0)
+            # An estimate errs about equally both ways, so the centre is the likeliest birth year.
+            centre = (q.by_range[0] + q.by_range[1]) / 2
+            lv = np.where(np.abs(by - centre) <= 1.0, 2, lv)
             if q.bdate >= 0:
-                lv = np.where(c["bdate"][rows] == q.bdate, 2, lv)
+                lv = np.where(c["bdate"][rows] == q.bdate, 3, lv)
             L["age"] = np.where(by >= 0, lv, -1)
         else:
             L["age"] = miss()
@@ -720,6 +723,15 @@ class MatchIndex:
             out.append(Candidate(self._ids[row], Score(float(probs[j]), float(z[j]), reasons)))
         return out
 
+    def consistent_ids(
+        self, found: FoundRecord, excluded: Collection[tuple[str, str]] | None = None
+    ) -> list[str]:
+        """Every indexed report that passes blocking and the hard rules for ``found``, unscored."""
+        q = self._query(found, excluded)
+        rows = self._candidates(q)
+        ok, _ = self._hard(q, rows)
+        return [self._ids[int(r)] for r in rows[ok]]
+
     def score(self, missing_id: str, found: FoundRecord) -> Score:
         """Score one indexed report against ``found``, hard conflicts included."""
         row = self._row_of[missing_id]
@@ -734,9 +746,7 @@ class MatchIndex:
         prob = float(self.weights.probability(total)[0]) if ok[0] else 0.0
         return Score(prob, z, reasons, bad)
 
-    def levels(self, missing_id: str, found: FoundRecord) -> dict[str, int]:
-        """Comparison level of each field (``-1`` = missing), as used by ``fit_weights``."""
-        row = self._row_of[missing_id]
-        q = self._query(found, None)
-        L = self._levels(q, np.array([row], dtype=np.int64))
-        return {k: int(v[0]) for k, v in L.items()}
+    def levels(self, missing_ids: list[str], found: FoundRecord) -> dict[str, IntArray]:
+        """Comparison level of each field (``-1`` = missing) for several reports against ``found``."""
+        rows = np.array([self._row_of[m] for m in missing_ids], dtype=np.int64)
+        return self._levels(self._query(found, None), rows)

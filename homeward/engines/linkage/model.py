@@ -27,7 +27,7 @@ from scipy.optimize import isotonic_regression
 
 # field -> levels, weakest agreement first. The first level is the field's disagreement.
 FIELDS: dict[str, tuple[str, ...]] = {
-    "age": ("edge_of_tolerance", "in_range", "same_birth_date"),
+    "age": ("edge_of_tolerance", "in_range", "near_estimate_centre", "same_birth_date"),
     "surname": ("disagree", "pinyin", "exact"),
     "given_name": ("disagree", "initials", "one_syllable", "pinyin", "exact"),
     "nickname": ("disagree", "core_pinyin", "exact"),
@@ -45,7 +45,7 @@ FIELD_NAMES = tuple(FIELDS)
 # true matches usually fall inside the estimate; surname disagreement is mild because a
 # trafficked child usually carries the buyer's surname.
 DEFAULT_LEVEL_WEIGHTS: dict[str, tuple[float, ...]] = {
-    "age": (-1.0, 0.5, 3.0),
+    "age": (-1.0, 0.3, 1.0, 3.0),
     "surname": (-0.5, 1.5, 2.0),
     "given_name": (-0.5, 0.8, 1.5, 4.0, 5.0),
     "nickname": (-0.3, 3.0, 4.0),
