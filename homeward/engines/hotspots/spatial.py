@@ -24,7 +24,6 @@ from typing import Literal
 import esda
 import numpy as np
 from esda.getisord import G_Local
-from esda.smoothing import Empirical_Bayes
 from scipy import stats
 
 from .basis import DataBasis
@@ -106,6 +105,24 @@ def poisson_rate_ci(count: int, population: int, level: float = 0.95) -> tuple[f
     return (float(lo) / population * PER, float(hi) / population * PER)
 
 
+def empirical_bayes_rates(events: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """Marshall's (1991) global empirical-Bayes rates, with the between-area variance floored at 0.
+
+    Same estimator as ``esda.smoothing.Empirical_Bayes``, which does not floor the moment estimate of
+    the variance: when the rates vary less than Poisson noise alone would make them, it returns
+    negative shrinkage weights and pushes rates *away* from the mean. Floored, every rate becomes the
+    overall rate, which is what the model says.
+    """
+    total_pop = population.sum()
+    m = events.sum() / total_pop
+    r = events / population
+    var = max(0.0, float((population * (r - m) ** 2).sum() / total_pop - m / population.mean()))
+    if var == 0.0:
+        return np.full_like(r, m, dtype=float)
+    shrink = var / (var + m / population)
+    return np.asarray(m + shrink * (r - m), dtype=float)
+
+
 def hotspots(
     values: Mapping[str, int],
     population: Mapping[str, int | None],
@@ -174,8 +191,8 @@ def hotspots(
     pops = np.array([int(population[c] or 0) for c in units], dtype=float)
     crude = counts / pops * PER
     if smoothing == "eb":
-        smoothed = np.asarray(Empirical_Bayes(counts.reshape(-1, 1), pops.reshape(-1, 1)).r).ravel() * PER
-        smooth_text = "global empirical-Bayes smoothed rates (Marshall)"
+        smoothed = empirical_bayes_rates(counts, pops) * PER
+        smooth_text = "global empirical-Bayes smoothed rates (Marshall 1991)"
     elif smoothing == "none":
         smoothed = crude.copy()
         smooth_text = "crude rates"

@@ -162,7 +162,7 @@ def exceedance_probability(observed: int, mu0: float, phi: float) -> float:
 
 
 def assess_week(
-    series: Sequence[int],
+    series: Sequence[int] | np.ndarray,
     week_index: int | None = None,
     *,
     config: FarringtonConfig | None = None,
@@ -243,7 +243,7 @@ def assess_week(
 
 
 def early_warning(
-    series: Sequence[int],
+    series: Sequence[int] | np.ndarray,
     *,
     config: FarringtonConfig | None = None,
     region: str = "",
@@ -256,7 +256,7 @@ def early_warning(
 
 
 def monitor(
-    series: Sequence[int],
+    series: Sequence[int] | np.ndarray,
     start: int,
     *,
     config: FarringtonConfig | None = None,
