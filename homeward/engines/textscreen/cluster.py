@@ -35,16 +35,25 @@ from .normalise import normalise
 
 __all__ = ["Clusterer", "Template", "mask_for_shingles", "shingle_hash", "signatures"]
 
-_MASK_RE = re.compile(r"[0-9]+|[a-z][a-z0-9_\-]*")
+_MASK_RE = re.compile(r"[0-9]+|[a-z][a-z0-9]*")
 _DROP_RE = re.compile(r"[^\w]|_", re.UNICODE)
+_CUE_RE = re.compile(r"联系电话|电话|手机|座机|微信号?|qq号?|tel|call|wx")
+_CN_AMOUNT_RE = re.compile(r"[零〇一二两三四五六七八九十百]+(?=[万千元块])")
 
 _P1 = np.uint32(0x01000193)  # FNV prime: mixes code points position-dependently
 _M32 = 0xFFFFFFFF
 
 
 def mask_for_shingles(norm_text: str) -> str:
-    """Contacts and numbers become placeholders; spaces and punctuation are dropped."""
-    return _DROP_RE.sub("", _MASK_RE.sub(lambda m: "#" if m.group()[0].isdigit() else "@", norm_text))
+    """Contacts, contact cue words and numbers become placeholders; spaces and punctuation are dropped.
+
+    Posts of one campaign differ exactly there (a new phone instead of a WeChat ID, "五万" instead of
+    "5万"), so masking makes them near-identical while the wording that identifies a seller remains.
+    """
+    text = _DROP_RE.sub("", norm_text)
+    text = _CUE_RE.sub("~", text)
+    text = _CN_AMOUNT_RE.sub("#", text)
+    return _MASK_RE.sub(lambda m: "#" if m.group()[0].isdigit() else "@", text)
 
 
 def shingle_hash(shingle: bytes | str) -> int:
@@ -229,6 +238,9 @@ class Clusterer:
             for r in range(hi - lo):
                 i = lo + r
                 self._add_one(post_ids[i], norm[r], sigs[r], block, r, contacts[i] if contacts else ())
+
+    def _lsh_minhash(self, idx: int) -> LeanMinHash:
+        return LeanMinHash(seed=self._perm.seed, hashvalues=self._sig(idx), scheme="affine32")
 
     def _sig(self, idx: int) -> np.ndarray:
         b, r = self._sig_rows[idx]

@@ -399,7 +399,10 @@ def parse_cn_number(text: str) -> float | None:
     digit: int | None = None
     last_unit = 1
     for ch in text:
-        if ch in _CN_NUM:
+        if ch in ("零", "〇"):
+            # 一千零五 = 1,005: after a zero the last digit counts units, not the next unit down.
+            digit, last_unit = None, 1
+        elif ch in _CN_NUM:
             digit = _CN_NUM[ch]
         elif ch in ("十", "百", "千"):
             section += (1 if digit is None else digit) * _CN_UNIT[ch]
