@@ -92,7 +92,7 @@ class YHaplotypeIndex:
     ) -> list[LineageMatch]:
         """Matches with at most ``max_mismatches`` differing locus copies on ≥ ``min_loci`` shared ones.
 
-        Sorted by (mismatches, steps, id). ``steps`` is the summed repeat difference.
+        Sorted by (mismatches, steps, most loci compared, id). ``steps`` is the summed repeat difference.
         """
         return self._scan(self.encode(haplotype), max_mismatches, min_loci)
 
@@ -115,7 +115,7 @@ class YHaplotypeIndex:
             out.append(
                 LineageMatch(self._ids[r], int(mism[r]), float(diff[r].sum()) / 10.0, int(compared[r]), mm)
             )
-        out.sort(key=lambda m: (m.mismatches, m.steps, m.profile_id))
+        out.sort(key=lambda m: (m.mismatches, m.steps, -m.loci_compared, m.profile_id))
         return out
 
     def memory_bytes(self) -> int:

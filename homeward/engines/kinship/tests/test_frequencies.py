@@ -28,11 +28,13 @@ def test_bundled_tables_load_and_sum_to_one(nist: FrequencyTable) -> None:
 
 
 def test_csv_errors_name_the_line(tmp_path: Path) -> None:
-    with pytest.raises(FrequencyError, match=r"line 3 \(locus TH01 allele 10\): frequency 'x' is not a number"):
+    with pytest.raises(
+        FrequencyError, match=r"line 3 \(locus TH01 allele 10\): frequency 'x' is not a number"
+    ):
         FrequencyTable.from_csv(write(tmp_path, "locus,allele,freq\nTH01,9,0.5\nTH01,10,x\n"))
-    with pytest.raises(FrequencyError, match="line 3: duplicate allele 9.0 at locus TH01"):
+    with pytest.raises(FrequencyError, match=r"line 3: duplicate allele 9\.0 at locus TH01"):
         FrequencyTable.from_csv(write(tmp_path, "locus,allele,freq\nTH01,9,0.5\nTH01,9.0,0.5\n"))
-    with pytest.raises(FrequencyError, match="line 2.*negative"):
+    with pytest.raises(FrequencyError, match=r"line 2.*negative"):
         FrequencyTable.from_csv(write(tmp_path, "locus,allele,freq\nTH01,9,-0.1\n"))
     with pytest.raises(FrequencyError, match="header"):
         FrequencyTable.from_csv(write(tmp_path, "a,b,c\nTH01,9,0.1\n"))

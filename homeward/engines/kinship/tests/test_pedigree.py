@@ -61,7 +61,9 @@ def test_pedprobr_mutation_values() -> None:
     assert lik == pytest.approx(p**4 * m[0, 1] ** 2)
     m = mutation_matrix("proportional", ["1", "2"], f, rate=0.1)
     mats = {"male": m, "female": m}
-    assert likelihood(nuclear(), {"1": g(0, 0), "3": g(1, 1)}, f, mats)[0] == pytest.approx(p**2 * q * m[0, 1])
+    assert likelihood(nuclear(), {"1": g(0, 0), "3": g(1, 1)}, f, mats)[0] == pytest.approx(
+        p**2 * q * m[0, 1]
+    )
 
 
 def test_pedprobr_theta_linear_pedigree() -> None:
@@ -108,7 +110,9 @@ def test_batch_axis_matches_single_calls() -> None:
     kids = np.array([[0, 1], [2, 3], [1, 1], [3, 0]])
     sib = np.array([[0, 2], [2, 3], [1, 2], [0, 0]])
     batch = likelihood(ped, {"3": kids, "4": sib}, f, mats, theta=0.03)
-    single = [likelihood(ped, {"3": kids[i : i + 1], "4": sib[i : i + 1]}, f, mats, theta=0.03)[0] for i in range(4)]
+    single = [
+        likelihood(ped, {"3": kids[i : i + 1], "4": sib[i : i + 1]}, f, mats, theta=0.03)[0] for i in range(4)
+    ]
     np.testing.assert_allclose(batch, single)
 
 
