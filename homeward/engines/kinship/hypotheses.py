@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -68,6 +69,8 @@ class HypothesisDef:
     tested: tuple[str, ...]
     build: Callable[[Options], tuple[list[Person], list[Person]]]
     single_parent: bool = False
+    # With an IBD-0 chance (siblings, cousins...) no locus can be inconsistent: skip the check.
+    can_exclude: bool = True
 
 
 def _singletons(roles: Mapping[str, str]) -> list[Person]:
@@ -203,14 +206,14 @@ HYPOTHESES: dict[str, HypothesisDef] = {
     "trio": HypothesisDef(("father", "mother", "child"), ("father", "mother"), _trio),
     "trio_known_mother": HypothesisDef(("father", "mother", "child"), ("father",), _trio_known_mother),
     "trio_known_father": HypothesisDef(("father", "mother", "child"), ("mother",), _trio_known_father),
-    "full_sib": HypothesisDef(("child", "relative"), ("relative",), _full_sib),
-    "half_sib": HypothesisDef(("child", "relative"), ("relative",), _half_sib),
-    "grandparent": HypothesisDef(("child", "relative"), ("relative",), _grandparent),
+    "full_sib": HypothesisDef(("child", "relative"), ("relative",), _full_sib, can_exclude=False),
+    "half_sib": HypothesisDef(("child", "relative"), ("relative",), _half_sib, can_exclude=False),
+    "grandparent": HypothesisDef(("child", "relative"), ("relative",), _grandparent, can_exclude=False),
     "grandparents": HypothesisDef(
         ("grandfather", "grandmother", "child"), ("grandfather", "grandmother"), _grandparents
     ),
-    "avuncular": HypothesisDef(("child", "relative"), ("relative",), _avuncular),
-    "first_cousin": HypothesisDef(("child", "relative"), ("relative",), _first_cousin),
+    "avuncular": HypothesisDef(("child", "relative"), ("relative",), _avuncular, can_exclude=False),
+    "first_cousin": HypothesisDef(("child", "relative"), ("relative",), _first_cousin, can_exclude=False),
 }
 
 
@@ -350,7 +353,7 @@ def compute_lr(
         try:
             prepared = table.prepare(locus, observed, min_freq)
             spec = mutation.merged(locus_mutation[locus]) if locus in locus_mutation else mutation
-            mats = sex_matrices(spec, prepared.alleles, prepared.freqs)
+            mats = _matrices(spec, prepared.alleles, tuple(prepared.freqs.tolist()))
         except (FrequencyError, MutationError) as exc:
             msg = str(exc)
             raise KinshipInputError(msg if msg.startswith("locus") else f"locus {locus}: {msg}") from exc
@@ -360,12 +363,21 @@ def compute_lr(
         per_locus[locus] = l1 / l2
         if spec.is_trivial():
             consistent = l1 > 0
+        elif not hdef.can_exclude:
+            consistent = True
         else:
             ident = {s: np.eye(prepared.n) for s in ("male", "female")}
             consistent = float(likelihood(ped1, codes, prepared.freqs, ident, theta)[0]) > 0
         if not consistent:
             inconsistent.append(locus)
     return summarise(hypothesis, per_locus, inconsistent, thresholds)
+
+
+@lru_cache(maxsize=4096)
+def _matrices(
+    spec: MutationSpec, alleles: tuple[str, ...], freqs: tuple[float, ...]
+) -> dict[str, np.ndarray]:
+    return sex_matrices(spec, alleles, np.array(freqs))
 
 
 def summarise(

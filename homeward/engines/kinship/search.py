@@ -673,43 +673,15 @@ class ReferenceIndex:
         cands: list[Candidate] = []
         n_total = 0
         for key, fams in groups.items():
-            counts = dict(key)
-            h1, h2 = family_pedigrees(counts)
-            names = [f"{r}{k}" for r, c in key for k in range(c)]
             rows = np.array([[self._families[f][r][k] for r, c in key for k in range(c)] for f in fams])
-            per_locus = np.full((len(fams), len(self.loci)), np.nan)
-            for li in range(len(self.loci)):
-                ch = self._child_alleles(q, li)
-                if ch is None:
-                    continue
-                codes = self._codes[li][rows]
-                typed = codes != MISSING
-                g = codes % (A * A)
-                alle = np.stack([g // A, g % A], axis=-1)
-                offtable = (typed[..., None] & (alle >= self._n_table[li])).any(axis=(1, 2))
-                sub: dict[tuple[tuple[bool, ...], tuple[str, ...]], list[int]] = {}
-                for i in range(len(fams)):
-                    if not typed[i].any():
-                        continue
-                    extra = (
-                        self._extras(li, [*ch, *alle[i][typed[i]].ravel().tolist()]) if offtable[i] else ()
-                    )
-                    sub.setdefault((tuple(bool(x) for x in typed[i]), extra), []).append(i)
-                base_extra = self._extras(li, ch)
-                for (mask, extra), idx in sub.items():
-                    prep = self._prep(li, tuple(sorted(set(base_extra) | set(extra), key=_num_key)))
-                    sel = np.array(idx)
-                    typed_codes = {names[j]: prep.codes[alle[sel, j]] for j in range(len(names)) if mask[j]}
-                    typed_codes["child"] = np.broadcast_to(
-                        np.array([prep.codes[ch[0]], prep.codes[ch[1]]]), (sel.size, 2)
-                    )
-                    l1 = likelihood(h1, typed_codes, prep.prepared.freqs, prep.mats, self.theta)
-                    l2 = likelihood(h2, typed_codes, prep.prepared.freqs, prep.mats, self.theta)
-                    per_locus[sel, li] = l1 / l2
+            per_locus = self._family_pass(key, rows, q)
             with np.errstate(divide="ignore"):
                 score = np.nansum(np.log10(per_locus), axis=1)
             n_total += len(fams)
-            for i in _top_rows(score, self.report_threshold, self.n_below):
+            picked = _top_rows(score, self.report_threshold, self.n_below)
+            # Mendelian inconsistencies (H1 impossible without mutation), for the picked families only.
+            h1_plain = self._family_pass(key, rows[picked], q, no_mutation=True)
+            for j, i in enumerate(picked):
                 fam = fams[int(i)]
                 pl = {
                     self.loci[li]: float(per_locus[i, li])
@@ -718,13 +690,52 @@ class ReferenceIndex:
                 }
                 if not pl:
                     continue
-                member_codes = {
-                    role: [self._row_codes(r) for r in rws] for role, rws in self._families[fam].items()
-                }
-                _, incons = self._family_lrs(member_codes, q, inconsistency_only=True)
+                incons = int(np.sum(h1_plain[j] == 0.0))
                 ids = tuple(self._ids[r] for rws in self._families[fam].values() for r in rws)
                 cands.append(self._candidate("family", ids, fam, pl, incons))
         return cands, n_total
+
+    def _family_pass(
+        self, key: tuple[tuple[str, int], ...], rows: np.ndarray, q: np.ndarray, no_mutation: bool = False
+    ) -> np.ndarray:
+        """Per family (rows of member row numbers) and locus: LR, or H1 likelihood without mutation."""
+        h1, h2 = family_pedigrees(dict(key))
+        names = [f"{r}{k}" for r, c in key for k in range(c)]
+        out = np.full((rows.shape[0], len(self.loci)), np.nan)
+        if rows.shape[0] == 0:
+            return out
+        for li in range(len(self.loci)):
+            ch = self._child_alleles(q, li)
+            if ch is None:
+                continue
+            codes = self._codes[li][rows]
+            typed = codes != MISSING
+            g = codes % (A * A)
+            alle = np.stack([g // A, g % A], axis=-1)
+            offtable = (typed[..., None] & (alle >= self._n_table[li])).any(axis=(1, 2))
+            sub: dict[tuple[tuple[bool, ...], tuple[str, ...]], list[int]] = {}
+            patterns = [tuple(bool(x) for x in row) for row in typed]
+            for i in range(rows.shape[0]):
+                if not typed[i].any():
+                    continue
+                extra = self._extras(li, [*ch, *alle[i][typed[i]].ravel().tolist()]) if offtable[i] else ()
+                sub.setdefault((patterns[i], extra), []).append(i)
+            base_extra = self._extras(li, ch)
+            for (mask, extra), idx in sub.items():
+                prep = self._prep(li, tuple(sorted(set(base_extra) | set(extra), key=_num_key)))
+                sel = np.array(idx)
+                geno = {names[j]: prep.codes[alle[sel, j]] for j in range(len(names)) if mask[j]}
+                geno["child"] = np.broadcast_to(
+                    np.array([prep.codes[ch[0]], prep.codes[ch[1]]]), (sel.size, 2)
+                )
+                if no_mutation:
+                    ident = {sx: np.eye(prep.prepared.n) for sx in SEXES}
+                    out[sel, li] = likelihood(h1, geno, prep.prepared.freqs, ident, self.theta)
+                    continue
+                l1 = likelihood(h1, geno, prep.prepared.freqs, prep.mats, self.theta)
+                l2 = likelihood(h2, geno, prep.prepared.freqs, prep.mats, self.theta)
+                out[sel, li] = l1 / l2
+        return out
 
     def _row_codes(self, row: int) -> np.ndarray:
         return self._codes[:, row]
