@@ -12,9 +12,11 @@ Signatures are computed for whole batches with numpy, using exactly datasketch's
 scheme (``MinHash(num_perm, seed, hashfunc=shingle_hash, scheme="affine32")`` gives the same values
 one shingle at a time), so a million posts can be signed in a minute.
 
-A post whose text is already represented in the index (similarity >= ``represented_at`` to a
-candidate) is linked but not inserted, which keeps LSH buckets small for campaigns of thousands of
-identical posts.
+Only prototypes are inserted into the LSH index: a post that is a near duplicate of an indexed post
+(similarity >= ``represented_at``, by default the linking threshold) is linked to it but not
+indexed.  Buckets then hold mutually dissimilar prototypes only, so a query stays cheap even for
+campaigns of thousands of posts; the price is that a post similar only to a non-indexed member of a
+group (a drifting chain of edits) is not linked by text.
 
 :meth:`Clusterer.template` aligns the posts of a group and shows what stays the same (the template)
 and what changes (the slots: contacts, prices, places).
@@ -113,11 +115,18 @@ def signatures(masked: Sequence[str], k: int, perm: _Perm) -> np.ndarray:
         nxt = (h * _P1) ^ flat[np.minimum(pos + j, len(flat) - 1)]
         h = np.where(take, nxt, h)
     hv = _fmix32(h)
-    phv = hv[:, None] * perm.a[None, :] + perm.b[None, :]
     has = n_sh > 0
     seg_starts = (np.cumsum(n_sh) - n_sh)[has]
     if len(seg_starts):
-        out[has] = np.minimum.reduceat(phv, seg_starts, axis=0)
+        # One permutation at a time keeps the working set (one uint32 per shingle) in cache; the
+        # (shingles x permutations) matrix would be tens of megabytes per batch.
+        buf = np.empty_like(hv)
+        cols = np.empty((len(seg_starts), perm.num_perm), dtype=np.uint32)
+        for j in range(perm.num_perm):
+            np.multiply(hv, perm.a[j], out=buf)
+            np.add(buf, perm.b[j], out=buf)
+            cols[:, j] = np.minimum.reduceat(buf, seg_starts)
+        out[has] = cols
     return out
 
 
@@ -188,12 +197,12 @@ class Clusterer:
         num_perm: int = 64,
         shingle: int = 3,
         seed: int = 1,
-        represented_at: float = 0.9,
+        represented_at: float | None = None,
         keep_text: bool = True,
     ) -> None:
         self.threshold = threshold
         self.shingle = shingle
-        self.represented_at = represented_at
+        self.represented_at = threshold if represented_at is None else represented_at
         self.keep_text = keep_text
         self._perm = _permutations(num_perm, seed)
         # Candidates come from a lower LSH threshold and are then confirmed at ``threshold`` by the
@@ -203,8 +212,7 @@ class Clusterer:
         self._ids: list[Hashable] = []
         self._pos: dict[Hashable, int] = {}
         self._texts: list[str] = []
-        self._sig_blocks: list[np.ndarray] = []
-        self._sig_rows: list[tuple[int, int]] = []  # post index -> (block, row)
+        self._sigs = np.empty((1024, num_perm), dtype=np.uint32)  # row i = post i, grown by doubling
         self._contact_owner: dict[str, int] = {}
         self.links = {"text": 0, "contact": 0}
 
@@ -232,22 +240,22 @@ class Clusterer:
         for lo in range(0, len(texts), batch):
             hi = min(lo + batch, len(texts))
             norm = [t if normalised else normalise(t).text for t in texts[lo:hi]]
-            sigs = signatures([mask_for_shingles(t) for t in norm], self.shingle, self._perm)
-            block = len(self._sig_blocks)
-            self._sig_blocks.append(sigs)
+            masked = [mask_for_shingles(t) for t in norm]
+            sigs = signatures(masked, self.shingle, self._perm)
+            need = len(self._ids) + (hi - lo)
+            if need > len(self._sigs):
+                grown = np.empty((max(need, 2 * len(self._sigs)), self._sigs.shape[1]), dtype=np.uint32)
+                grown[: len(self._ids)] = self._sigs[: len(self._ids)]
+                self._sigs = grown
             for r in range(hi - lo):
                 i = lo + r
-                self._add_one(post_ids[i], norm[r], sigs[r], block, r, contacts[i] if contacts else ())
+                self._add_one(post_ids[i], norm[r], bool(masked[r]), sigs[r], contacts[i] if contacts else ())
 
     def _lsh_minhash(self, idx: int) -> LeanMinHash:
-        return LeanMinHash(seed=self._perm.seed, hashvalues=self._sig(idx), scheme="affine32")
-
-    def _sig(self, idx: int) -> np.ndarray:
-        b, r = self._sig_rows[idx]
-        return self._sig_blocks[b][r]
+        return LeanMinHash(seed=self._perm.seed, hashvalues=self._sigs[idx], scheme="affine32")
 
     def _add_one(
-        self, post_id: Hashable, norm: str, sig: np.ndarray, block: int, row: int, contacts: Iterable[str]
+        self, post_id: Hashable, norm: str, has_text: bool, sig: np.ndarray, contacts: Iterable[str]
     ) -> None:
         if post_id in self._pos:
             raise ValueError(f"duplicate post id {post_id!r}")
@@ -255,17 +263,18 @@ class Clusterer:
         self._ids.append(post_id)
         self._pos[post_id] = idx
         self._texts.append(norm if self.keep_text else "")
-        self._sig_rows.append((block, row))
-        if mask_for_shingles(norm):
+        self._sigs[idx] = sig
+        if has_text:
             mh = LeanMinHash(seed=self._perm.seed, hashvalues=sig, scheme="affine32")
+            cands = np.fromiter(self._lsh.query(mh), dtype=np.int64)
             best = 0.0
-            for cand in self._lsh.query(mh):
-                c = int(cand)  # type: ignore[call-overload]
-                sim = float(np.mean(self._sig(c) == sig))
-                best = max(best, sim)
-                if sim >= self.threshold and self._uf.find(c) != self._uf.find(idx):
-                    self._uf.union(c, idx)
-                    self.links["text"] += 1
+            if len(cands):
+                sims = (self._sigs[cands] == sig).mean(axis=1)
+                best = float(sims.max())
+                for c in cands[sims >= self.threshold]:
+                    if self._uf.find(int(c)) != self._uf.find(idx):
+                        self._uf.union(int(c), idx)
+                        self.links["text"] += 1
             if best < self.represented_at:
                 self._lsh.insert(idx, mh, check_duplication=False)
         for contact in contacts:
@@ -295,7 +304,7 @@ class Clusterer:
 
     def similarity(self, a: Hashable, b: Hashable) -> float:
         """Estimated Jaccard similarity of two posts' masked shingle sets."""
-        return float(np.mean(self._sig(self._pos[a]) == self._sig(self._pos[b])))
+        return float(np.mean(self._sigs[self._pos[a]] == self._sigs[self._pos[b]]))
 
     def template(self, group: Sequence[Hashable], max_posts: int = 50) -> Template:
         """Align up to ``max_posts`` posts of a group against its first post."""

@@ -418,26 +418,33 @@ def generate(
 
 
 def generate_bulk(n: int, seed: int = 0, mean_campaign: int = 8) -> Iterator[tuple[str, str, str]]:
-    """(post id, text, campaign) for large clustering runs: cheap template filling, no gold leads."""
+    """(post id, text, campaign) for large clustering runs: cheap template filling, no gold leads.
+
+    Each campaign gets its own voice (clauses reordered, habitual phrases) and a sentence of its own,
+    as different sellers word the same offer differently; posts within a campaign change contact,
+    price and filler.  Campaign sizes are geometric with the given mean.
+    """
     rng = random.Random(seed)
     r = Renderer(rng)
     places = _places()
     templates = _CAMPAIGN_TEMPLATES + _INNOCENT_TEMPLATES
+    pool = sorted(
+        {ch for _l, t in templates for ch in t if "\u4e00" <= ch <= "\u9fff"} | set("".join(_VOICE))
+    )
     made = 0
     c = 0
     while made < n:
         _label, tpl = rng.choice(templates)
+        tpl = _voice(rng, tpl)
         place = rng.choice(places)
-        size = min(n - made, max(1, int(rng.expovariate(1 / mean_campaign))))
-        # Campaign-specific wording so that different campaigns of one template differ.
-        twist = "".join(rng.choices("好的真快新老大小多少高低长短东西南北", k=rng.randint(4, 8)))
+        size = min(n - made, 1 + int(rng.expovariate(1 / max(1e-9, mean_campaign - 1))))
+        own = "".join(rng.choices(pool, k=rng.randint(8, 16)))
         for k in range(size):
             wid = r.wechat_id()
             text = tpl.format(
                 place=place[0], price=f"{rng.randint(1, 20)}万", contact=f"微信：{wid}",
-                f=rng.choice(_FILLERS),
-                n=rng.randint(1, 11), order=rng.randint(10**10, 10**11 - 1),
+                f=rng.choice(_FILLERS), n=rng.randint(1, 11), order=rng.randint(10**10, 10**11 - 1),
             )  # fmt: skip
-            yield f"b{c}-{k}", f"{twist}，{text}", f"b{c}"
+            yield f"b{c}-{k}", f"{own}。{text}", f"b{c}"
             made += 1
         c += 1

@@ -1,0 +1,105 @@
+"""Textscreen clustering at scale: posts/s for normalise + MinHash LSH + union-find, extrapolated to 1M.
+
+Run: .venv/bin/python bench/textscreen_cluster.py [--quick | --full] [--n N]
+Default clusters 200,000 posts (about 3-4 minutes here); --full runs 1,000,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np
+from datasketch import MinHash
+
+from homeward.engines.textscreen.cluster import (
+    Clusterer,
+    _permutations,
+    mask_for_shingles,
+    shingle_hash,
+    signatures,
+)
+from homeward.engines.textscreen.evalset import generate_bulk
+from homeward.engines.textscreen.normalise import normalise
+
+
+def purity(pred: list[object], truth: list[str]) -> tuple[float, float]:
+    def _p(a: list[object], b: list[object]) -> float:
+        groups: dict[object, Counter[object]] = defaultdict(Counter)
+        for x, y in zip(a, b, strict=True):
+            groups[x][y] += 1
+        return sum(c.most_common(1)[0][1] for c in groups.values()) / len(a)
+
+    return _p(pred, list(truth)), _p(list(truth), pred)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--full", action="store_true")
+    ap.add_argument("--n", type=int, default=None)
+    args = ap.parse_args()
+    n = args.n or (20_000 if args.quick else 1_000_000 if args.full else 200_000)
+
+    t0 = time.perf_counter()
+    rows = list(generate_bulk(n, seed=1))
+    gen_s = time.perf_counter() - t0
+    ids = [r[0] for r in rows]
+    truth = [r[2] for r in rows]
+    texts = [r[1] for r in rows]
+    del rows
+    print(f"BENCH textscreen_bulk posts={n} campaigns={len(set(truth))} gen_s={gen_s:.1f}")
+
+    gc.disable()  # millions of small objects: collection cycles would dominate and measure nothing useful
+    t0 = time.perf_counter()
+    norm = [normalise(t).text for t in texts]
+    norm_s = time.perf_counter() - t0
+
+    # Baseline: datasketch's own MinHash, one post at a time, on a sample.
+    sample = [mask_for_shingles(t) for t in norm[:3000]]
+    t0 = time.perf_counter()
+    for t in sample:
+        m = MinHash(num_perm=64, seed=1, scheme="affine32", hashfunc=shingle_hash)
+        m.update_batch([t[i : i + 3].encode() for i in range(max(1, len(t) - 2))])
+    ds_s = (time.perf_counter() - t0) / len(sample)
+    perm = _permutations(64, 1)
+    t0 = time.perf_counter()
+    signatures(sample, 3, perm)
+    vec_s = (time.perf_counter() - t0) / len(sample)
+    print(
+        f"BENCH textscreen_minhash per_post_datasketch_us={ds_s * 1e6:.0f} per_post_vectorised_us={vec_s * 1e6:.1f} "
+        f"speedup={ds_s / vec_s:.1f}x"
+    )
+
+    cl = Clusterer(keep_text=False)
+    t0 = time.perf_counter()
+    cl.add_many(ids, norm, None, normalised=True)
+    cluster_s = time.perf_counter() - t0
+    pred = [cl.group_of(i) for i in ids]
+    pur, inv = purity(pred, truth)
+    gc.enable()
+    total_s = norm_s + cluster_s
+    per_m = 1_000_000 / n
+    print(
+        f"BENCH textscreen_cluster_scale posts={n} normalise_s={norm_s:.1f} cluster_s={cluster_s:.1f} "
+        f"posts_per_s={n / total_s:.0f} cluster_only_posts_per_s={n / cluster_s:.0f} "
+        f"purity={pur:.3f} inverse_purity={inv:.3f} groups={len(set(pred))} "
+        f"lsh_indexed={len(cl._lsh.keys) if hasattr(cl._lsh, 'keys') else -1}"
+    )
+    est = total_s * per_m
+    kind = "measured" if n >= 1_000_000 else f"extrapolated_linear_from_{n}"
+    print(
+        f"BENCH textscreen_cluster_1m minutes={est / 60:.1f} target_minutes=10 basis={kind} "
+        f"normalise_minutes={norm_s * per_m / 60:.1f} cluster_minutes={cluster_s * per_m / 60:.1f}"
+    )
+    _ = np
+
+
+if __name__ == "__main__":
+    main()
