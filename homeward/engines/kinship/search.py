@@ -483,20 +483,18 @@ class ReferenceIndex:
         tables: list[np.ndarray | None] = []
         for li in range(len(self.loci)):
             ch = self._child_alleles(q, li)
-            if ch is None:
-                tables.append(None)
-                continue
-            table = np.ones(MISSING + 1)
-            for extra, a_idx, b_idx in self._pair_groups(li, ch):
-                prep = self._prep(li, extra)
-                pa, pb = prep.codes[a_idx], prep.codes[b_idx]
-                d1, d2 = int(prep.codes[ch[0]]), int(prep.codes[ch[1]])
-                for s, sex in enumerate(SEXES):
-                    table[s * A * A + a_idx * A + b_idx] = duo_lr_closed(
-                        prep, sex, pa, pb, d1, d2, self.theta
-                    )
-            tables.append(table)
+            tables.append(None if ch is None else self._duo_table(li, ch))
         return tables
+
+    def _duo_table(self, li: int, ch: tuple[int, int]) -> np.ndarray:
+        table = np.ones(MISSING + 1)
+        for extra, a_idx, b_idx in self._pair_groups(li, ch):
+            prep = self._prep(li, extra)
+            pa, pb = prep.codes[a_idx], prep.codes[b_idx]
+            d1, d2 = int(prep.codes[ch[0]]), int(prep.codes[ch[1]])
+            for s, sex in enumerate(SEXES):
+                table[s * A * A + a_idx * A + b_idx] = duo_lr_closed(prep, sex, pa, pb, d1, d2, self.theta)
+        return table
 
     def _search_duo(self, q: np.ndarray) -> tuple[list[Candidate], int]:
         n = self._n
@@ -866,24 +864,34 @@ class ReferenceIndex:
             (np.ones(cols.size, dtype=np.float32), cols, np.arange(0, cols.size + 1, n_loci)),
             shape=(rows.size, n_loci * width),
         )
-        tables = np.zeros((n_loci * width, len(profiles)), dtype=np.float32)
-        for j, prof in enumerate(profiles):
-            q = self._encode(prof, 0)
-            for li, t in enumerate(self._duo_tables(q)):
-                if t is None:
-                    continue
-                with np.errstate(divide="ignore"):
-                    lt = np.maximum(np.log10(t), -300.0)
-                lt[MISSING] = 0.0
-                tables[li * width : (li + 1) * width, j] = lt
-        scores = np.asarray(onehot @ tables)
-        out = []
+        # A per-locus table depends only on the child's genotype there: share it across the batch.
+        cache: dict[tuple[int, int], np.ndarray] = {}
+        out: list[list[tuple[str, float]]] = []
         k = min(top, rows.size)
-        for j in range(len(profiles)):
-            col = scores[:, j]
-            idx = np.argpartition(-col, k - 1)[:k] if k < rows.size else np.arange(rows.size)
-            idx = idx[np.argsort(-col[idx], kind="stable")]
-            out.append([(self._ids[rows[i]], float(col[i])) for i in idx])
+        block = 64
+        for start in range(0, len(profiles), block):
+            chunk = profiles[start : start + block]
+            tables_t = np.zeros((len(chunk), n_loci * width), dtype=np.float32)  # row-wise writes are cheap
+            for j, prof in enumerate(chunk):
+                q = self._encode(prof, 0)
+                for li in range(n_loci):
+                    ch = self._child_alleles(q, li)
+                    if ch is None:
+                        continue
+                    key = (li, int(q[li]) % (A * A))
+                    lt = cache.get(key)
+                    if lt is None:
+                        with np.errstate(divide="ignore"):
+                            lt = np.maximum(np.log10(self._duo_table(li, ch)), -300.0).astype(np.float32)
+                        lt[MISSING] = 0.0
+                        cache[key] = lt
+                    tables_t[j, li * width : (li + 1) * width] = lt
+            scores = np.asarray(onehot @ np.ascontiguousarray(tables_t.T))
+            for j in range(len(chunk)):
+                col = scores[:, j]
+                idx = np.argpartition(-col, k - 1)[:k] if k < rows.size else np.arange(rows.size)
+                idx = idx[np.argsort(-col[idx], kind="stable")]
+                out.append([(self._ids[rows[i]], float(col[i])) for i in idx])
         return out
 
     # ------------------------------------------------------- duplicates/shards

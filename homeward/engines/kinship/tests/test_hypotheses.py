@@ -160,10 +160,8 @@ def test_duo_with_sex_specific_equal_mutation(parent_sex: str) -> None:
         a, b = (int(x) - 1 for x in parent.split("/"))
         c1, c2 = (int(x) - 1 for x in child.split("/"))
         t = 0.5 * (mp[a] + mp[b])
-        if c1 == c2:
-            expect = t[c1] * r[c1] / p[c1] ** 2
-        else:
-            expect = (t[c1] * r[c2] + t[c2] * r[c1]) / (2 * p[c1] * p[c2])
+        het = (t[c1] * r[c2] + t[c2] * r[c1]) / (2 * p[c1] * p[c2])
+        expect = t[c1] * r[c1] / p[c1] ** 2 if c1 == c2 else het
         assert lr("duo", mutation=spec, parent=parent, child=child, parent_sex=parent_sex) == pytest.approx(
             expect
         )
