@@ -50,8 +50,8 @@ def make_user(db: Any) -> Any:
     def make(username: str, agency: Any, roles: list[str], password: str = "Correct-horse-42!") -> Any:
         created = user_create(actor=None, username=username, password=password, agency=agency, roles=roles)
         user = created.user
-        user.totp_key = bytes.fromhex(created.totp_secret_hex)
-        user.test_password = password
+        user.totp_key = bytes.fromhex(created.totp_secret_hex)  # type: ignore[attr-defined]
+        user.test_password = password  # type: ignore[attr-defined]
         return user
 
     return make

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Status, Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from homeward.access import services
 from homeward.core.schemas import StrictSchema
@@ -16,7 +15,11 @@ from homeward.people.selectors import person_get
 router = Router(tags=["access"])
 
 # Record types that can be shared, and how to load one for the granting user (with the jurisdiction check).
-SHAREABLE = {"people.person": lambda actor, pk: person_get(actor=actor, person_id=pk, purpose="share", audit_read=False)}
+SHAREABLE = {
+    "people.person": lambda actor, pk: person_get(
+        actor=actor, person_id=pk, purpose="share", audit_read=False
+    )
+}
 
 
 class GrantIn(StrictSchema):
@@ -45,7 +48,11 @@ def create_grant(request: HttpRequest, payload: GrantIn) -> Status[Any]:
     if grantee is None:
         raise ValidationError({"grantee": ["no active user with that username"]})
     grant = services.grant_create(
-        actor=request.user, obj=obj, grantee=grantee, duration=timedelta(hours=payload.hours), reason=payload.reason
+        actor=request.user,
+        obj=obj,
+        grantee=grantee,
+        duration=timedelta(hours=payload.hours),
+        reason=payload.reason,
     )
     return Status(201, grant)
 

@@ -19,7 +19,10 @@ class AccessGrant(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.CharField(max_length=64)
     grantee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_grants", verbose_name=_("grantee")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="access_grants",
+        verbose_name=_("grantee"),
     )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by")

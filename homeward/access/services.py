@@ -51,7 +51,11 @@ def grant_create(
         action=AuditAction.GRANT,
         obj=obj,
         purpose=reason,
-        detail={"grant_id": grant.pk, "grantee": grantee.get_username(), "expires_at": grant.expires_at.isoformat()},
+        detail={
+            "grant_id": grant.pk,
+            "grantee": grantee.get_username(),
+            "expires_at": grant.expires_at.isoformat(),
+        },
     )
     return grant
 
@@ -62,7 +66,9 @@ def grant_revoke(*, actor: Any, grant_id: int) -> AccessGrant:
     if grant is None:
         raise ValidationError(_("No such grant."))
     target = grant.content_type.get_object_for_this_type(pk=grant.object_id)
-    if grant.granted_by_id != actor.pk and not in_jurisdiction(actor, str(getattr(target, "jurisdiction", ""))):
+    if grant.granted_by_id != actor.pk and not in_jurisdiction(
+        actor, str(getattr(target, "jurisdiction", ""))
+    ):
         raise PermissionDenied(_("Only the granting jurisdiction can revoke this grant."))
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from datetime import datetime
-
 from django.http import HttpRequest
-from ninja import Status, Router, Schema
+from ninja import Router, Schema, Status
 
 from homeward.accounts import selectors, services
 from homeward.core.schemas import StrictSchema
@@ -56,15 +55,23 @@ def list_tokens(request: HttpRequest) -> object:
 
 
 @router.post("/tokens", response={201: IssuedTokenOut})
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[Any]:
     # Only a browser session verified with the one-time code may mint tokens: a token cannot mint another.
     verified = not getattr(request, "homeward_token_auth", False) and request.user.is_verified()  # type: ignore[union-attr]
     issued = services.token_create(actor=request.user, name=payload.name, mfa_verified=verified)
     t = issued.token
-    return Status(201, {
-        "id": t.pk, "name": t.name, "prefix": t.prefix, "created_at": t.created_at, "expires_at": t.expires_at,
-        "revoked_at": t.revoked_at, "token": issued.plaintext,
-    })
+    return Status(
+        201,
+        {
+            "id": t.pk,
+            "name": t.name,
+            "prefix": t.prefix,
+            "created_at": t.created_at,
+            "expires_at": t.expires_at,
+            "revoked_at": t.revoked_at,
+            "token": issued.plaintext,
+        },
+    )
 
 
 @router.delete("/tokens/{token_id}", response={204: None})

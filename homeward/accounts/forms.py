@@ -32,13 +32,17 @@ class UserCreateForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     agency = forms.TypedChoiceField(label=_("Agency"), coerce=int)
-    roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, max_length=200)
 
 
 class UserEditForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
-    roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,9 @@ class Agency(models.Model):
         ordering = ["division_id", "name"]
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
-        constraints = [models.UniqueConstraint(fields=["division", "name"], name="agency_unique_name_in_division")]
+        constraints = [
+            models.UniqueConstraint(fields=["division", "name"], name="agency_unique_name_in_division")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -44,14 +46,17 @@ class User(AbstractUser):
     """A staff member (or a partner platform's service account) of one agency."""
 
     agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name=_("agency")
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("agency"),
     )
     roles = models.JSONField(_("roles"), default=list, blank=True)
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     phone = models.CharField(_("office phone"), max_length=32, blank=True)
     is_api_only = models.BooleanField(_("API only"), default=False)
-
-    objects = UserManager()
 
     class Meta:
         ordering = ["username"]

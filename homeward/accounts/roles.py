@@ -68,10 +68,12 @@ DNA_ROLES = frozenset({Role.DNA_EXAMINER, Role.DNA_LAB_MANAGER})
 
 # Which agency types may hold a role. A role missing here may be held by any agency type.
 ROLE_AGENCY_TYPES: dict[str, frozenset[str]] = {
-    **{role: POLICE_AGENCY_TYPES for role in POLICE_ROLES},
+    **dict.fromkeys(POLICE_ROLES, POLICE_AGENCY_TYPES),
     Role.CASEWORKER: frozenset({AgencyType.CIVIL_AFFAIRS, AgencyType.STATE_COUNCIL_BODY}),
     Role.CARE_WORKER: frozenset({AgencyType.WELFARE_INSTITUTION, AgencyType.CIVIL_AFFAIRS}),
-    Role.WOMENS_FEDERATION_OFFICER: frozenset({AgencyType.WOMENS_FEDERATION, AgencyType.PEOPLES_ORGANISATION}),
+    Role.WOMENS_FEDERATION_OFFICER: frozenset(
+        {AgencyType.WOMENS_FEDERATION, AgencyType.PEOPLES_ORGANISATION}
+    ),
     Role.MANDATORY_REPORTER: MANDATORY_REPORTER_TYPES,
     Role.PARTNER_PLATFORM: frozenset({AgencyType.PARTNER_PLATFORM}),
 }

@@ -23,7 +23,7 @@ from homeward.audit import services as audit
 from homeward.audit.models import AuditAction
 from homeward.regions.selectors import division_require
 
-TOKEN_PREFIX = "hw"
+TOKEN_PREFIX = "hw"  # noqa: S105 - a public marker of Homeward tokens, not a secret
 
 
 def _require_admin(actor: Any, division_code: str) -> None:
@@ -135,7 +135,10 @@ def user_create(
         device.key = totp_key_hex
     device.save()
     audit.record(
-        actor=actor, action=AuditAction.CREATE, obj=user, detail={"roles": clean_roles, "agency": agency.pk},
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=user,
+        detail={"roles": clean_roles, "agency": agency.pk},
         actor_label="" if actor else "system",
     )
     return NewUser(user=user, totp_secret_hex=device.key, totp_config_url=device.config_url)
@@ -153,7 +156,9 @@ def user_update(*, actor: Any, user_id: int, roles: list[str], display_name: str
     user.display_name = display_name
     user.is_active = is_active
     user.save(update_fields=["roles", "display_name", "is_active"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=user, detail={"roles": user.roles, "active": is_active})
+    audit.record(
+        actor=actor, action=AuditAction.UPDATE, obj=user, detail={"roles": user.roles, "active": is_active}
+    )
     return user
 
 
@@ -197,7 +202,9 @@ def token_create(
             raise PermissionDenied
     else:
         if owner is None or not owner.is_api_only or not owner.has_role(Role.PARTNER_PLATFORM):
-            raise ValidationError({"owner": [_("Partner keys belong to a partner platform's service account.")]})
+            raise ValidationError(
+                {"owner": [_("Partner keys belong to a partner platform's service account.")]}
+            )
         _require_admin(actor, owner.agency.division_id)  # type: ignore[union-attr]
         expires_at = None
     prefix = secrets.token_hex(4)
@@ -218,7 +225,7 @@ def token_create(
 
 @transaction.atomic
 def token_revoke(*, actor: Any, token_id: int) -> ApiToken:
-    token = ApiToken.objects.select_for_update().select_related("user__agency").get(pk=token_id)
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("user__agency").get(pk=token_id)
     if token.user_id != actor.pk:
         _require_admin(actor, token.user.agency.division_id if token.user.agency else "")
     if token.revoked_at is None:

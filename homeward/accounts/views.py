@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.signals import user_login_failed
@@ -25,7 +26,9 @@ from homeward.core.auth import role_required, staff_required
 from homeward.core.forms import apply_validation_error
 
 
-def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
     return render(request, "accounts/locked.html", status=429)
 
 
@@ -45,7 +48,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if device is not None and device.verify_token(form.cleaned_data["otp_token"]):
                 login(request, user)
                 otp_login(request, device)
-                request.session[SESSION_LOGIN_AT] = request.session[SESSION_LAST_SEEN] = timezone.now().timestamp()
+                request.session[SESSION_LOGIN_AT] = request.session[SESSION_LAST_SEEN] = (
+                    timezone.now().timestamp()
+                )
                 return redirect(next_url or "core:staff-home")
             # A right password with a wrong code counts as a failure towards the lockout.
             user_login_failed.send(
@@ -72,7 +77,9 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.token_create(
-                actor=request.user, name=form.cleaned_data["name"], mfa_verified=request.user.is_verified()  # type: ignore[union-attr]
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                mfa_verified=request.user.is_verified(),  # type: ignore[union-attr]
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -116,7 +123,9 @@ def agencies_view(request: HttpRequest) -> HttpResponse:
 def users_view(request: HttpRequest) -> HttpResponse:
     agencies = selectors.agencies_visible(actor=request.user).filter(is_active=True)
     form = UserCreateForm(request.POST or None)
-    form.fields["agency"].choices = [(a.pk, f"{a.name} ({a.division_id})") for a in agencies]
+    agency_field = form.fields["agency"]
+    assert isinstance(agency_field, forms.ChoiceField)
+    agency_field.choices = [(a.pk, f"{a.name} ({a.jurisdiction})") for a in agencies]
     created = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

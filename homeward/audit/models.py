@@ -46,7 +46,12 @@ class AuditEvent(models.Model):
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
     agency_id_at_time = models.BigIntegerField(null=True, blank=True)
@@ -91,3 +96,6 @@ class AuditCheckpoint(models.Model):
 
     class Meta:
         ordering = ["-verified_at"]
+
+    def __str__(self) -> str:
+        return f"checkpoint at #{self.last_seq}"

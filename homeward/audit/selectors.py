@@ -30,8 +30,12 @@ def audit_search(*, actor: Any, query: AuditQuery, limit: int = 200) -> QuerySet
     """Events for an auditor: those about records in their jurisdiction, or done by staff of their jurisdiction."""
     prefix = user_scope_prefix(actor)
     if prefix is None or not actor.has_role(Role.AUDITOR):
-        services.record(actor=actor, action=AuditAction.PERMISSION_DENIED, object_type="audit.auditevent",
-                        outcome=AuditOutcome.DENIED)
+        services.record(
+            actor=actor,
+            action=AuditAction.PERMISSION_DENIED,
+            object_type="audit.auditevent",
+            outcome=AuditOutcome.DENIED,
+        )
         raise PermissionDenied
     events = AuditEvent.objects.select_related("actor")
     if prefix:

@@ -21,10 +21,12 @@ def jurisdictional_models_indexed(app_configs: Any, **kwargs: Any) -> list[check
     """homeward.E001: every sensitive model carries an indexed jurisdiction column."""
     from homeward.core.models import JurisdictionalModel
 
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for model in apps.get_models():
         if issubclass(model, JurisdictionalModel):
             field = model._meta.get_field("jurisdiction")
-            if not field.db_index:  # type: ignore[union-attr]
-                errors.append(checks.Error(f"{model._meta.label}.jurisdiction must be indexed", id="homeward.E001"))
+            if not getattr(field, "db_index", False):
+                errors.append(
+                    checks.Error(f"{model._meta.label}.jurisdiction must be indexed", id="homeward.E001")
+                )
     return errors

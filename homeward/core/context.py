@@ -20,8 +20,10 @@ class RequestContext:
     channel: str = "system"  # web, api, cli, task, system
 
 
+# The default is a frozen dataclass, so sharing it between contexts is safe.
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "homeward_request_context", default=RequestContext()
+    "homeward_request_context",
+    default=RequestContext(),  # noqa: B039
 )
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from homeward.accounts.roles import Role
-from homeward.core.auth import staff_required
+from homeward.core.auth import staff_required, staff_user
 from homeward.notifications.models import Notice
 from homeward.regions.selectors import division_label
 
@@ -38,13 +38,17 @@ def public_home(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def staff_home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    work = [(label, ROLE_WORK[role]) for role, label in zip(user.roles, user.role_labels(), strict=True) if role in ROLE_WORK]  # type: ignore[union-attr]
+    user = staff_user(request)
+    work = [
+        (label, ROLE_WORK[role])
+        for role, label in zip(user.roles, user.role_labels(), strict=True)
+        if role in ROLE_WORK
+    ]
     notices = Notice.objects.filter(recipient=user)[:10]
     return render(
         request,
         "core/staff_home.html",
-        {"work": work, "notices": notices, "jurisdiction_label": division_label(user.jurisdiction)},  # type: ignore[union-attr]
+        {"work": work, "notices": notices, "jurisdiction_label": division_label(user.jurisdiction or "")},
     )
 
 

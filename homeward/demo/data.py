@@ -66,7 +66,13 @@ COUNTY_USERS = (
 EXTRA_REPORTERS = (("reporter_hospital", "hospital"), ("reporter_hotel", "hotel"))
 
 # Provincial and national users: who sees more than one county.
-PROVINCIAL_USERS = (Role.INVESTIGATOR, Role.COMMAND_CENTRE, Role.AUDITOR, Role.SYSADMIN, Role.PLAN_COORDINATOR)
+PROVINCIAL_USERS = (
+    Role.INVESTIGATOR,
+    Role.COMMAND_CENTRE,
+    Role.AUDITOR,
+    Role.SYSADMIN,
+    Role.PLAN_COORDINATOR,
+)
 
 
 def username_for(role: str, place: str) -> str:

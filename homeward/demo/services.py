@@ -69,10 +69,16 @@ def national_agencies_load() -> int:
     for body in NATIONAL_AGENCIES:
         if Agency.objects.filter(division_id=settings.NATIONAL_DIVISION_CODE, name=body.name).exists():
             continue
-        agency_type = NATIONAL_TYPE_OVERRIDES.get(body.name) or PLAN_TYPE_MAP.get(body.agency_type, AgencyType.OTHER)
+        agency_type = NATIONAL_TYPE_OVERRIDES.get(body.name) or PLAN_TYPE_MAP.get(
+            body.agency_type, AgencyType.OTHER
+        )
         agency_create(
-            actor=None, name=body.name, name_en=body.name_en, type=agency_type,
-            division_code=settings.NATIONAL_DIVISION_CODE, is_national=True,
+            actor=None,
+            name=body.name,
+            name_en=body.name_en,
+            type=agency_type,
+            division_code=settings.NATIONAL_DIVISION_CODE,
+            is_national=True,
         )
         created += 1
     return created
@@ -86,11 +92,19 @@ def _agency(report: DemoReport, name: str, type_: str, code: str, national: bool
     return agency_create(actor=None, name=name, type=type_, division_code=code, is_national=national)
 
 
-def _user(report: DemoReport, username: str, agency: Agency, roles: list[str], api_only: bool = False) -> None:
+def _user(
+    report: DemoReport, username: str, agency: Agency, roles: list[str], api_only: bool = False
+) -> None:
     if not User.objects.filter(username=username).exists():
         user_create(
-            actor=None, username=username, password=None if api_only else DEMO_PASSWORD, agency=agency,
-            roles=roles, display_name=username, totp_key_hex=demo_totp_key_hex(username), api_only=api_only,
+            actor=None,
+            username=username,
+            password=None if api_only else DEMO_PASSWORD,
+            agency=agency,
+            roles=roles,
+            display_name=username,
+            totp_key_hex=demo_totp_key_hex(username),
+            api_only=api_only,
         )
         report.created_users += 1
     if not api_only:
@@ -115,7 +129,9 @@ DEMO_PEOPLE = (
 @transaction.atomic
 def demo_load() -> DemoReport:
     if not settings.HOMEWARD_ALLOW_DEMO:
-        raise ImproperlyConfigured("demo data cannot be loaded with these settings (HOMEWARD_ALLOW_DEMO is off)")
+        raise ImproperlyConfigured(
+            "demo data cannot be loaded with these settings (HOMEWARD_ALLOW_DEMO is off)"
+        )
     report = DemoReport()
     report.created_agencies += national_agencies_load()
     national = settings.NATIONAL_DIVISION_CODE
@@ -125,7 +141,9 @@ def demo_load() -> DemoReport:
     _user(report, "auditor_national", mps, [Role.AUDITOR])
     _user(report, "sysadmin_national", mps, [Role.SYSADMIN])
     _user(report, "plan_coordinator_national", office, [Role.PLAN_COORDINATOR])
-    partner = _agency(report, "团圆信息发布合作平台（演示）", AgencyType.PARTNER_PLATFORM, national, national=True)
+    partner = _agency(
+        report, "团圆信息发布合作平台（演示）", AgencyType.PARTNER_PLATFORM, national, national=True
+    )
     _user(report, "partner_demo", partner, [Role.PARTNER_PLATFORM], api_only=True)
     for slug, code, name in PROVINCES:
         police = _agency(report, f"{name}公安厅", AgencyType.PUBLIC_SECURITY, code)
@@ -149,8 +167,14 @@ def demo_load() -> DemoReport:
             names = [(name, NameKind.LEGAL)] + ([(nickname, NameKind.NICKNAME)] if nickname else [])
             person_create(
                 actor=investigator,
-                data=PersonData(jurisdiction=county.code, sex=sex, birth_date=birth, names=names,
-                                resident_ids=[number], phones=[phone]),
+                data=PersonData(
+                    jurisdiction=county.code,
+                    sex=sex,
+                    birth_date=birth,
+                    names=names,
+                    resident_ids=[number],
+                    phones=[phone],
+                ),
             )
             report.created_people += 1
     return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,9 +17,13 @@ from homeward.regions.selectors import ancestor_codes
 
 def recipients_for_role(*, role: str, division_code: str) -> list[Any]:
     """Active users holding `role` in agencies whose jurisdiction covers `division_code` (the county and above)."""
-    users = get_user_model().objects.filter(
-        is_active=True, agency__is_active=True, agency__division__in=ancestor_codes(division_code)
-    ).select_related("agency")
+    users = (
+        get_user_model()
+        .objects.filter(
+            is_active=True, agency__is_active=True, agency__division__in=ancestor_codes(division_code)
+        )
+        .select_related("agency")
+    )
     return [u for u in users if u.has_role(role)]
 
 
@@ -47,13 +52,18 @@ def notify(
         try:
             with transaction.atomic():
                 notice = Notice.objects.create(
-                    recipient=user, kind=kind, title=title[:200], body=body, url=url[:300], dedupe_key=dedupe_key
+                    recipient=user,
+                    kind=kind,
+                    title=title[:200],
+                    body=body,
+                    url=url[:300],
+                    dedupe_key=dedupe_key,
                 )
         except IntegrityError:
             continue
         created.append(notice)
         if send_email and user.email:
-            transaction.on_commit(lambda pk=notice.pk: email_notice.enqueue(pk))
+            transaction.on_commit(partial(email_notice.enqueue, notice.pk))
     return created
 
 

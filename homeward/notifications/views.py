@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from homeward.core.auth import staff_required
+from homeward.core.auth import staff_required, staff_user
 from homeward.notifications.models import Notice
 from homeward.notifications.services import notice_mark_read
 
@@ -12,7 +12,7 @@ from homeward.notifications.services import notice_mark_read
 @staff_required
 @require_GET
 def list_view(request: HttpRequest) -> HttpResponse:
-    notices = Notice.objects.filter(recipient=request.user)[:100]
+    notices = Notice.objects.filter(recipient=staff_user(request))[:100]
     return render(request, "notifications/list.html", {"notices": notices})
 
 

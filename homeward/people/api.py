@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Status, Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from homeward.core.schemas import StrictSchema
 from homeward.people import selectors, services

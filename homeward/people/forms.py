@@ -16,16 +16,30 @@ def _split(text: str) -> list[str]:
 class PersonForm(forms.Form):
     jurisdiction = forms.RegexField(label=_("Jurisdiction (division code)"), regex=r"^\d{6}$", max_length=6)
     name = forms.CharField(label=_("Name"), max_length=60, required=False)
-    aliases = forms.CharField(label=_("Aliases"), max_length=300, required=False, help_text=_("comma-separated"))
+    aliases = forms.CharField(
+        label=_("Aliases"), max_length=300, required=False, help_text=_("comma-separated")
+    )
     nicknames = forms.CharField(label=_("Childhood nicknames (小名)"), max_length=300, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     birth_year_min = forms.IntegerField(label=_("Born no earlier than (year)"), required=False)
     birth_year_max = forms.IntegerField(label=_("Born no later than (year)"), required=False)
-    resident_ids = forms.CharField(label=_("Resident ID numbers"), max_length=400, required=False,
-                                   widget=forms.Textarea(attrs={"rows": 2}), help_text=_("one per line"))
-    phones = forms.CharField(label=_("Phones"), max_length=400, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("one per line"))
+    resident_ids = forms.CharField(
+        label=_("Resident ID numbers"),
+        max_length=400,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("one per line"),
+    )
+    phones = forms.CharField(
+        label=_("Phones"),
+        max_length=400,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("one per line"),
+    )
 
     def to_data(self) -> PersonData:
         d: dict[str, Any] = self.cleaned_data

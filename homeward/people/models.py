@@ -34,8 +34,12 @@ class Person(JurisdictionalModel):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year_min = models.PositiveSmallIntegerField(_("born no earlier than"), null=True, blank=True)
     birth_year_max = models.PositiveSmallIntegerField(_("born no later than"), null=True, blank=True)
-    nationality = models.CharField(_("nationality"), max_length=2, default="CN", help_text="ISO 3166-1 alpha-2")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    nationality = models.CharField(
+        _("nationality"), max_length=2, default="CN", help_text="ISO 3166-1 alpha-2"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -99,7 +103,9 @@ class PersonPhoto(models.Model):
     caption = models.CharField(_("caption"), max_length=120, blank=True)
     age_at_photo = models.PositiveSmallIntegerField(_("age in photo"), null=True, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]

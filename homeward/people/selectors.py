@@ -16,7 +16,10 @@ from homeward.people.models import Person, PersonPhoto
 def _require(actor: Any, perm: str) -> None:
     if not actor.has_perm(perm):
         audit.record(
-            actor=actor, action=AuditAction.PERMISSION_DENIED, object_type="people.person", detail={"perm": perm}
+            actor=actor,
+            action=AuditAction.PERMISSION_DENIED,
+            object_type="people.person",
+            detail={"perm": perm},
         )
         raise PermissionDenied
 
@@ -40,9 +43,13 @@ def person_list(*, actor: Any, query: str = "", limit: int = 200) -> QuerySet[Pe
     query = query.strip()
     if query:
         people = people.filter(
-            Q(names__name__icontains=query) | Q(identifiers__value=query.upper()) | Q(phones__number__contains=query)
+            Q(names__name__icontains=query)
+            | Q(identifiers__value=query.upper())
+            | Q(phones__number__contains=query)
         ).distinct()
-        audit.record(actor=actor, action=AuditAction.SEARCH, object_type="people.person", detail={"query": query})
+        audit.record(
+            actor=actor, action=AuditAction.SEARCH, object_type="people.person", detail={"query": query}
+        )
     return people.order_by("-created_at")[:limit]
 
 
@@ -50,8 +57,12 @@ def person_photo_get(*, actor: Any, photo_id: Any) -> PersonPhoto:
     photo = PersonPhoto.objects.select_related("person").filter(pk=photo_id).first()
     if photo is None:
         audit.record(
-            actor=actor, action=AuditAction.READ, object_type="people.personphoto", object_id=str(photo_id)[:64],
-            outcome=AuditOutcome.DENIED, detail={"reason": "not found"},
+            actor=actor,
+            action=AuditAction.READ,
+            object_type="people.personphoto",
+            object_id=str(photo_id)[:64],
+            outcome=AuditOutcome.DENIED,
+            detail={"reason": "not found"},
         )
         from django.http import Http404
 

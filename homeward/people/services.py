@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,7 +19,16 @@ from PIL import Image, UnidentifiedImageError
 from homeward.access import selectors as access
 from homeward.audit import services as audit
 from homeward.audit.models import AuditAction
-from homeward.people.models import IdentifierKind, NameKind, Person, PersonIdentifier, PersonName, PersonPhone, PersonPhoto, Sex
+from homeward.people.models import (
+    IdentifierKind,
+    NameKind,
+    Person,
+    PersonIdentifier,
+    PersonName,
+    PersonPhone,
+    PersonPhoto,
+    Sex,
+)
 from homeward.people.selectors import person_get
 from homeward.people.validators import clean_phone, clean_resident_id
 from homeward.regions.selectors import division_require
@@ -33,7 +43,7 @@ class PersonData:
     birth_date: date | None = None
     birth_year_min: int | None = None
     birth_year_max: int | None = None
-    names: list[tuple[str, str]] = field(default_factory=list)  # (name, NameKind)
+    names: Sequence[tuple[str, str]] = field(default_factory=list)  # (name, NameKind)
     resident_ids: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
 
@@ -122,7 +132,10 @@ def person_create(*, actor: Any, data: PersonData) -> Person:
 def _write_details(person: Person, clean: PersonData) -> None:
     PersonName.objects.bulk_create([PersonName(person=person, name=n, kind=k) for n, k in clean.names])
     PersonIdentifier.objects.bulk_create(
-        [PersonIdentifier(person=person, kind=IdentifierKind.RESIDENT_ID, value=v) for v in clean.resident_ids]
+        [
+            PersonIdentifier(person=person, kind=IdentifierKind.RESIDENT_ID, value=v)
+            for v in clean.resident_ids
+        ]
     )
     PersonPhone.objects.bulk_create([PersonPhone(person=person, number=p) for p in clean.phones])
 
@@ -142,7 +155,9 @@ def person_update(*, actor: Any, person_id: Any, data: PersonData) -> Person:
     person.birth_date = clean.birth_date
     person.birth_year_min = clean.birth_year_min
     person.birth_year_max = clean.birth_year_max
-    person.save(update_fields=["jurisdiction", "sex", "birth_date", "birth_year_min", "birth_year_max", "updated_at"])
+    person.save(
+        update_fields=["jurisdiction", "sex", "birth_date", "birth_year_min", "birth_year_max", "updated_at"]
+    )
     person.names.all().delete()
     person.identifiers.all().delete()
     person.phones.all().delete()
@@ -178,7 +193,9 @@ def person_photo_add(*, actor: Any, person_id: Any, upload: UploadedFile, captio
         raise PermissionDenied
     person = person_get(actor=actor, person_id=person_id, purpose="add photo", audit_read=False)
     content_type, digest = clean_image(upload)
-    photo = PersonPhoto(person=person, content_type=content_type, sha256=digest, caption=caption[:120], uploaded_by=actor)
+    photo = PersonPhoto(
+        person=person, content_type=content_type, sha256=digest, caption=caption[:120], uploaded_by=actor
+    )
     photo.image.save(f"{digest[:16]}.{content_type.split('/')[1]}", upload, save=False)
     photo.save()
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, detail={"photo_added": photo.pk})

@@ -77,7 +77,9 @@ def photo_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.person_photo_add(
-                actor=request.user, person_id=person_id, upload=form.cleaned_data["image"],
+                actor=request.user,
+                person_id=person_id,
+                upload=form.cleaned_data["image"],
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as exc:
@@ -91,7 +93,7 @@ def photo_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @role_required(*PEOPLE_ROLES)
 @require_GET
-def photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
+def photo_view(request: HttpRequest, photo_id: int) -> FileResponse:
     photo = selectors.person_photo_get(actor=request.user, photo_id=photo_id)
     response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
     response["Cache-Control"] = "private, no-store"
@@ -106,14 +108,19 @@ def share_view(request: HttpRequest, person_id: int) -> HttpResponse:
     if not request.user.has_perm("people.share_person"):
         raise PermissionDenied
     if form.is_valid():
-        grantee = get_user_model().objects.filter(username=form.cleaned_data["grantee"], is_active=True).first()
+        grantee = (
+            get_user_model().objects.filter(username=form.cleaned_data["grantee"], is_active=True).first()
+        )
         if grantee is None:
             messages.error(request, _("No active user with that username."))
         else:
             try:
                 access_services.grant_create(
-                    actor=request.user, obj=person, grantee=grantee,
-                    duration=timedelta(hours=form.cleaned_data["hours"]), reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    obj=person,
+                    grantee=grantee,
+                    duration=timedelta(hours=form.cleaned_data["hours"]),
+                    reason=form.cleaned_data["reason"],
                 )
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))

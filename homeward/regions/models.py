@@ -20,7 +20,12 @@ class Division(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=12, choices=DivisionLevel.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     province_code = models.CharField(max_length=6, blank=True, db_index=True)
     lat = models.FloatField(null=True, blank=True)
@@ -43,7 +48,9 @@ class DivisionCodePeriod(models.Model):
     level = models.CharField(max_length=12, choices=DivisionLevel.choices)
     parent_code = models.CharField(max_length=6, blank=True)
     valid_from = models.PositiveSmallIntegerField()
-    valid_to = models.PositiveSmallIntegerField(null=True, blank=True, help_text="exclusive; empty = in force")
+    valid_to = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="exclusive; empty = in force"
+    )
     current_codes = models.CharField(max_length=60, help_text="today's codes, ';'-separated")
 
     class Meta:

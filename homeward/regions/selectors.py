@@ -46,7 +46,9 @@ def division_get(code: str) -> Division | None:
 def division_require(code: object) -> Division:
     """A current division for a code that came from outside; ValidationError with a clear message otherwise."""
     if not isinstance(code, str) or len(code) != 6 or not code.isdigit():
-        raise ValidationError(_("A division code is six digits (GB/T 2260), got %(code)r."), params={"code": code})
+        raise ValidationError(
+            _("A division code is six digits (GB/T 2260), got %(code)r."), params={"code": code}
+        )
     division = division_get(code)
     if division is None:
         current = current_codes_for(code)

@@ -57,7 +57,9 @@ def regions_load() -> LoadReport:
     for level in ("province", "prefecture", "county"):
         Division.objects.bulk_create([d for d in to_create if d.level == level], batch_size=1000)
     Division.objects.bulk_update(
-        to_update, ["name", "level", "parent_id", "province_code", "lat", "lon", "population"], batch_size=1000
+        to_update,
+        ["name", "level", "parent_id", "province_code", "lat", "lon", "population"],
+        batch_size=1000,
     )
     created += len(to_create)
     updated += len(to_update)

@@ -70,13 +70,18 @@ def test_other_province_sees_nothing_of_province(personas, person_in, login, cli
     assert client.get(f"/api/v1/people/{a.pk}").status_code == 404
 
 
-def test_grant_opens_one_record_for_a_limited_time_and_is_audited(personas, person_in, login, client, audit_rows):
+def test_grant_opens_one_record_for_a_limited_time_and_is_audited(
+    personas, person_in, login, client, audit_rows
+):
     shared = person_in(personas.investigator_a, COUNTY_A, name="甲")
     not_shared = person_in(personas.investigator_a, COUNTY_A, name="丙")
     with audit_rows() as rows:
         grant = grant_create(
-            actor=personas.investigator_a, obj=shared, grantee=personas.investigator_b,
-            duration=timedelta(hours=2), reason="joint investigation",
+            actor=personas.investigator_a,
+            obj=shared,
+            grantee=personas.investigator_b,
+            duration=timedelta(hours=2),
+            reason="joint investigation",
         )
     assert [(e.action, e.object_id, e.purpose) for e in rows.new] == [
         (AuditAction.GRANT, str(shared.pk), "joint investigation")
@@ -93,8 +98,13 @@ def test_grant_opens_one_record_for_a_limited_time_and_is_audited(personas, pers
 
 def test_revoked_grant_closes_access(personas, person_in, login, client, audit_rows):
     shared = person_in(personas.investigator_a, COUNTY_A)
-    grant = grant_create(actor=personas.investigator_a, obj=shared, grantee=personas.investigator_b,
-                         duration=timedelta(days=1), reason="check")
+    grant = grant_create(
+        actor=personas.investigator_a,
+        obj=shared,
+        grantee=personas.investigator_b,
+        duration=timedelta(days=1),
+        reason="check",
+    )
     with audit_rows() as rows:
         grant_revoke(actor=personas.investigator_a, grant_id=grant.pk)
     assert [e.action for e in rows.new] == [AuditAction.REVOKE]
@@ -105,17 +115,29 @@ def test_revoked_grant_closes_access(personas, person_in, login, client, audit_r
 def test_cannot_share_what_you_do_not_hold(personas, person_in):
     record = person_in(personas.investigator_a, COUNTY_A)
     with pytest.raises(PermissionDenied):
-        grant_create(actor=personas.investigator_b, obj=record, grantee=personas.investigator_other,
-                     duration=timedelta(hours=1), reason="x")
+        grant_create(
+            actor=personas.investigator_b,
+            obj=record,
+            grantee=personas.investigator_other,
+            duration=timedelta(hours=1),
+            reason="x",
+        )
     assert not AccessGrant.objects.exists()
 
 
-@pytest.mark.parametrize("duration,reason", [(timedelta(0), "ok"), (timedelta(days=91), "ok"), (timedelta(hours=1), " ")])
+@pytest.mark.parametrize(
+    "duration,reason", [(timedelta(0), "ok"), (timedelta(days=91), "ok"), (timedelta(hours=1), " ")]
+)
 def test_grant_needs_reason_and_bounded_duration(personas, person_in, duration, reason):
     record = person_in(personas.investigator_a, COUNTY_A)
     with pytest.raises(ValidationError):
-        grant_create(actor=personas.investigator_a, obj=record, grantee=personas.investigator_b,
-                     duration=duration, reason=reason)
+        grant_create(
+            actor=personas.investigator_a,
+            obj=record,
+            grantee=personas.investigator_b,
+            duration=duration,
+            reason=reason,
+        )
     assert not AccessGrant.objects.exists()
 
 
@@ -124,13 +146,20 @@ def test_grant_via_api_and_page(personas, person_in, login, client):
     login(personas.investigator_a)
     response = client.post(
         "/api/v1/grants",
-        {"record_type": "people.person", "record_id": str(record.pk), "grantee": "inv_b", "hours": 3,
-         "reason": "cross-county lead"},
+        {
+            "record_type": "people.person",
+            "record_id": str(record.pk),
+            "grantee": "inv_b",
+            "hours": 3,
+            "reason": "cross-county lead",
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
     assert AccessGrant.objects.get().expires_at > timezone.now() + timedelta(hours=2, minutes=59)
-    page = client.post(f"/staff/people/{record.pk}/share/", {"grantee": "inv_other", "hours": 1, "reason": "r"})
+    page = client.post(
+        f"/staff/people/{record.pk}/share/", {"grantee": "inv_other", "hours": 1, "reason": "r"}
+    )
     assert page.status_code == 302
     assert AccessGrant.objects.count() == 2
 

@@ -15,14 +15,23 @@ pytestmark = pytest.mark.django_db
 
 def test_sysadmin_creates_agency_and_user_in_own_county(personas, login, client):
     login(personas.sysadmin_a)
-    response = client.post("/accounts/admin/agencies/", {"name": "武侯区人民医院", "type": AgencyType.HOSPITAL,
-                                                          "division_code": COUNTY_A, "name_en": ""})
+    response = client.post(
+        "/accounts/admin/agencies/",
+        {"name": "武侯区人民医院", "type": AgencyType.HOSPITAL, "division_code": COUNTY_A, "name_en": ""},
+    )
     assert response.status_code == 302
     hospital = Agency.objects.get(name="武侯区人民医院")
-    response = client.post("/accounts/admin/users/", {
-        "username": "nurse_a", "agency": hospital.pk, "roles": [Role.MANDATORY_REPORTER],
-        "password": "A-long-enough-pass-9", "display_name": "", "email": "",
-    })
+    response = client.post(
+        "/accounts/admin/users/",
+        {
+            "username": "nurse_a",
+            "agency": hospital.pk,
+            "roles": [Role.MANDATORY_REPORTER],
+            "password": "A-long-enough-pass-9",
+            "display_name": "",
+            "email": "",
+        },
+    )
     assert response.status_code == 200
     assert "otpauth://" in response.content.decode()
     assert User.objects.get(username="nurse_a").roles == [Role.MANDATORY_REPORTER]
@@ -30,8 +39,9 @@ def test_sysadmin_creates_agency_and_user_in_own_county(personas, login, client)
 
 def test_sysadmin_cannot_create_agency_in_another_county(personas, login, client):
     login(personas.sysadmin_a)
-    response = client.post("/accounts/admin/agencies/", {"name": "x", "type": AgencyType.HOSPITAL,
-                                                          "division_code": COUNTY_B})
+    response = client.post(
+        "/accounts/admin/agencies/", {"name": "x", "type": AgencyType.HOSPITAL, "division_code": COUNTY_B}
+    )
     assert response.status_code == 403
     assert not Agency.objects.filter(name="x").exists()
 
@@ -44,8 +54,9 @@ def test_sysadmin_cannot_open_user_of_another_county(personas, login, client):
 
 def test_unknown_division_code_is_a_form_error(personas, login, client):
     login(personas.sysadmin_a)
-    response = client.post("/accounts/admin/agencies/", {"name": "y", "type": AgencyType.HOSPITAL,
-                                                          "division_code": "519999"})
+    response = client.post(
+        "/accounts/admin/agencies/", {"name": "y", "type": AgencyType.HOSPITAL, "division_code": "519999"}
+    )
     assert response.status_code == 200 and "519999" in response.content.decode()
     assert not Agency.objects.filter(name="y").exists()
 
@@ -65,8 +76,13 @@ def test_police_roles_need_a_police_agency(personas):
 
 def test_non_admin_cannot_create_users(personas):
     with pytest.raises(PermissionDenied):
-        user_create(actor=personas.investigator_a, username="x", password="A-long-enough-pass-9",
-                    agency=personas.police_a, roles=[Role.INVESTIGATOR])
+        user_create(
+            actor=personas.investigator_a,
+            username="x",
+            password="A-long-enough-pass-9",
+            agency=personas.police_a,
+            roles=[Role.INVESTIGATOR],
+        )
 
 
 def test_non_admin_gets_403_on_admin_pages(personas, login, client):
@@ -76,8 +92,13 @@ def test_non_admin_gets_403_on_admin_pages(personas, login, client):
 
 def test_weak_password_refused(personas):
     with pytest.raises(ValidationError):
-        user_create(actor=personas.sysadmin_a, username="weak", password="123456", agency=personas.police_a,
-                    roles=[Role.INVESTIGATOR])
+        user_create(
+            actor=personas.sysadmin_a,
+            username="weak",
+            password="123456",
+            agency=personas.police_a,
+            roles=[Role.INVESTIGATOR],
+        )
     assert not User.objects.filter(username="weak").exists()
 
 

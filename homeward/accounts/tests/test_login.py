@@ -22,7 +22,11 @@ def code(user) -> str:
 def post_login(client, user, password=None, otp=None):
     return client.post(
         "/accounts/login/",
-        {"username": user.username, "password": password or user.test_password, "otp_token": otp or code(user)},
+        {
+            "username": user.username,
+            "password": password or user.test_password,
+            "otp_token": otp or code(user),
+        },
     )
 
 
@@ -132,11 +136,25 @@ def test_api_only_account_cannot_log_in_to_pages(personas, make_user, client, db
     from homeward.accounts.roles import AgencyType, Role
     from homeward.accounts.services import agency_create, user_create
 
-    partner = agency_create(actor=None, name="合作平台", type=AgencyType.PARTNER_PLATFORM, division_code="000000")
-    created = user_create(actor=None, username="partner", password=None, agency=partner,
-                          roles=[Role.PARTNER_PLATFORM], api_only=True)
-    response = client.post("/accounts/login/", {"username": "partner", "password": "x" * 12,
-                                                "otp_token": f"{totp(bytes.fromhex(created.totp_secret_hex)):06d}"})
+    partner = agency_create(
+        actor=None, name="合作平台", type=AgencyType.PARTNER_PLATFORM, division_code="000000"
+    )
+    created = user_create(
+        actor=None,
+        username="partner",
+        password=None,
+        agency=partner,
+        roles=[Role.PARTNER_PLATFORM],
+        api_only=True,
+    )
+    response = client.post(
+        "/accounts/login/",
+        {
+            "username": "partner",
+            "password": "x" * 12,
+            "otp_token": f"{totp(bytes.fromhex(created.totp_secret_hex)):06d}",
+        },
+    )
     assert response.status_code == 200 and client.get("/staff/").status_code == 302
 
 

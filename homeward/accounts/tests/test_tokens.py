@@ -36,8 +36,9 @@ def test_token_created_in_verified_session_works_and_is_hashed(personas, login, 
 def test_token_cannot_mint_another_token(personas, login, client):
     issued = token_create(actor=personas.investigator_a, name="t", mfa_verified=True)
     client.logout()
-    response = client.post("/api/v1/accounts/tokens", {"name": "x"}, content_type="application/json",
-                           **bearer(issued.plaintext))
+    response = client.post(
+        "/api/v1/accounts/tokens", {"name": "x"}, content_type="application/json", **bearer(issued.plaintext)
+    )
     assert response.status_code == 403
     assert ApiToken.objects.count() == 1
 
@@ -68,13 +69,24 @@ def test_tokens_page_shows_plaintext_once(personas, login, client):
 
 
 def test_partner_key_scoped_to_its_agency(personas, client):
-    partner = agency_create(actor=None, name="合作平台", type=AgencyType.PARTNER_PLATFORM, division_code=COUNTY_A)
-    service = user_create(actor=None, username="partner_a", password=None, agency=partner,
-                          roles=[Role.PARTNER_PLATFORM], api_only=True).user
-    issued = token_create(actor=personas.sysadmin_a, name="feed", owner=service, kind=ApiTokenKind.PARTNER,
-                          mfa_verified=True)
+    partner = agency_create(
+        actor=None, name="合作平台", type=AgencyType.PARTNER_PLATFORM, division_code=COUNTY_A
+    )
+    service = user_create(
+        actor=None,
+        username="partner_a",
+        password=None,
+        agency=partner,
+        roles=[Role.PARTNER_PLATFORM],
+        api_only=True,
+    ).user
+    issued = token_create(
+        actor=personas.sysadmin_a, name="feed", owner=service, kind=ApiTokenKind.PARTNER, mfa_verified=True
+    )
     me = client.get("/api/v1/accounts/me", HTTP_X_API_KEY=issued.plaintext)
-    assert me.status_code == 200 and me.json()["agency"] == "合作平台" and me.json()["jurisdiction"] == COUNTY_A
+    assert (
+        me.status_code == 200 and me.json()["agency"] == "合作平台" and me.json()["jurisdiction"] == COUNTY_A
+    )
     # A partner platform holds no people role: personal data stays closed to it.
     assert client.get("/api/v1/people", HTTP_X_API_KEY=issued.plaintext).status_code == 403
 
@@ -82,9 +94,22 @@ def test_partner_key_scoped_to_its_agency(personas, client):
 def test_partner_key_issued_only_by_administrator_of_that_jurisdiction(personas):
     from django.core.exceptions import PermissionDenied
 
-    partner = agency_create(actor=None, name="合作平台", type=AgencyType.PARTNER_PLATFORM, division_code="510106")
-    service = user_create(actor=None, username="partner_b", password=None, agency=partner,
-                          roles=[Role.PARTNER_PLATFORM], api_only=True).user
+    partner = agency_create(
+        actor=None, name="合作平台", type=AgencyType.PARTNER_PLATFORM, division_code="510106"
+    )
+    service = user_create(
+        actor=None,
+        username="partner_b",
+        password=None,
+        agency=partner,
+        roles=[Role.PARTNER_PLATFORM],
+        api_only=True,
+    ).user
     with pytest.raises(PermissionDenied):
-        token_create(actor=personas.sysadmin_a, name="feed", owner=service, kind=ApiTokenKind.PARTNER,
-                     mfa_verified=True)
+        token_create(
+            actor=personas.sysadmin_a,
+            name="feed",
+            owner=service,
+            kind=ApiTokenKind.PARTNER,
+            mfa_verified=True,
+        )

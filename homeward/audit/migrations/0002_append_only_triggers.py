@@ -40,7 +40,7 @@ SQLITE_REVERSE = [
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        schema_editor.execute(PG_FORWARD, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement)
@@ -48,7 +48,7 @@ def forward(apps, schema_editor):
 
 def reverse(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PG_REVERSE)
+        schema_editor.execute(PG_REVERSE, params=None)
     elif schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_REVERSE:
             schema_editor.execute(statement)

@@ -20,6 +20,7 @@ def _tamper(sql: str, params: list) -> None:
     """What an attacker with database access would do: bypass the trigger, then change rows."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks may block ALTER TABLE
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
             cursor.execute(sql, params)
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
@@ -38,7 +39,11 @@ def test_each_audited_action_writes_exactly_one_row(personas, person_in, audit_r
     with audit_rows() as searched:
         list(person_list(actor=actor, query="陈"))
     with audit_rows() as updated:
-        person_update(actor=actor, person_id=person.pk, data=PersonData(jurisdiction=COUNTY_A, names=[("陈明", "legal")]))
+        person_update(
+            actor=actor,
+            person_id=person.pk,
+            data=PersonData(jurisdiction=COUNTY_A, names=[("陈明", "legal")]),
+        )
     assert [e.action for e in created.new] == [AuditAction.CREATE]
     assert [e.action for e in read.new] == [AuditAction.READ]
     assert [e.action for e in searched.new] == [AuditAction.SEARCH]
@@ -69,6 +74,7 @@ def test_raw_sql_change_is_detected(personas, person_in):
     person_in(personas.investigator_a, COUNTY_A)
     services.record(actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1")
     target = AuditEvent.objects.order_by("seq").first()
+    assert target is not None
     _tamper("UPDATE audit_auditevent SET actor_label = %s WHERE seq = %s", ["someone-else", target.seq])
     with pytest.raises(CommandError, match="BROKEN"):
         call_command("verify_audit_chain")
@@ -76,7 +82,9 @@ def test_raw_sql_change_is_detected(personas, person_in):
 
 def test_raw_sql_delete_in_the_middle_is_detected(personas, person_in):
     for _ in range(3):
-        services.record(actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1")
+        services.record(
+            actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1"
+        )
     middle = AuditEvent.objects.order_by("seq")[1]
     _tamper("DELETE FROM audit_auditevent WHERE seq = %s", [middle.seq])
     with pytest.raises(CommandError, match="BROKEN"):
@@ -85,16 +93,21 @@ def test_raw_sql_delete_in_the_middle_is_detected(personas, person_in):
 
 def test_rows_cut_from_the_end_are_detected_after_a_checkpoint(personas):
     for _ in range(3):
-        services.record(actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1")
+        services.record(
+            actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1"
+        )
     call_command("verify_audit_chain", "--checkpoint")
     last = AuditEvent.objects.order_by("-seq").first()
+    assert last is not None
     _tamper("DELETE FROM audit_auditevent WHERE seq = %s", [last.seq])
     with pytest.raises(CommandError, match="BROKEN"):
         call_command("verify_audit_chain")
 
 
 def test_orm_cannot_update_or_delete(personas):
-    event = services.record(actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1")
+    event = services.record(
+        actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1"
+    )
     with pytest.raises(AppendOnlyError):
         event.save()
     with pytest.raises(AppendOnlyError):
@@ -106,9 +119,18 @@ def test_orm_cannot_update_or_delete(personas):
 
 
 def test_database_trigger_refuses_raw_update_and_delete(personas):
-    event = services.record(actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1")
-    for sql in ("UPDATE audit_auditevent SET actor_label = 'x' WHERE seq = %s", "DELETE FROM audit_auditevent WHERE seq = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    event = services.record(
+        actor=personas.investigator_a, action=AuditAction.READ, object_type="x", object_id="1"
+    )
+    for sql in (
+        "UPDATE audit_auditevent SET actor_label = 'x' WHERE seq = %s",
+        "DELETE FROM audit_auditevent WHERE seq = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, [event.seq])
     assert AuditEvent.objects.get(pk=event.pk).actor_label == "inv_a"
 
@@ -137,7 +159,9 @@ def test_non_auditor_cannot_read_the_log(personas, login, client):
     assert client.get("/api/v1/audit/events").status_code == 403
 
 
-def test_auditor_of_another_county_does_not_see_county_a_events(personas, person_in, make_user, login, client):
+def test_auditor_of_another_county_does_not_see_county_a_events(
+    personas, person_in, make_user, login, client
+):
     from homeward.accounts.roles import Role
 
     person_in(personas.investigator_a, COUNTY_A)

@@ -11,8 +11,13 @@ from homeward.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
-VALID = {"jurisdiction": COUNTY_A, "sex": "male", "names": [{"name": "陈明明", "kind": "legal"}],
-         "phones": ["13800138000"], "resident_ids": []}
+VALID = {
+    "jurisdiction": COUNTY_A,
+    "sex": "male",
+    "names": [{"name": "陈明明", "kind": "legal"}],
+    "phones": ["13800138000"],
+    "resident_ids": [],
+}
 
 
 @pytest.fixture

@@ -24,9 +24,9 @@ def test_sensitive_managers_used_only_in_owning_app_services_and_selectors():
             continue
         text = path.read_text(encoding="utf-8")
         for manager, app in GUARDED.items():
-            if re.search(rf"\b{re.escape(manager)}\b", text):
-                if rel.parts[0] != app or path.name not in ALLOWED_FILES:
-                    offenders.append(f"{rel}: {manager}")
+            used = re.search(rf"\b{re.escape(manager)}\b", text)
+            if used and (rel.parts[0] != app or path.name not in ALLOWED_FILES):
+                offenders.append(f"{rel}: {manager}")
     assert offenders == []
 
 

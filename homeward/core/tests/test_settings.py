@@ -23,7 +23,10 @@ def import_production(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; settings.INSTALLED_APPS"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "homeward.settings.production", **env},
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

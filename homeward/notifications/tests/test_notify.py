@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def test_role_notice_reaches_county_and_province_not_other_county(personas, make_user):
     leader_a = make_user("leader_a", personas.police_a, [Role.INVESTIGATOR, Role.CASE_LEADER])
-    notices = notify(kind="match", title="A match needs review", role=Role.INVESTIGATOR, division_code=COUNTY_A)
+    notices = notify(
+        kind="match", title="A match needs review", role=Role.INVESTIGATOR, division_code=COUNTY_A
+    )
     recipients = {n.recipient.username for n in notices}
     assert recipients == {"inv_a", "inv_prov", leader_a.username}
 
@@ -30,7 +32,9 @@ def test_email_task_sends_once_and_holds_no_details(personas, django_capture_on_
     user.email = "b@example.cn"
     user.save()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        [notice] = notify(kind="match", title="陈明明 matched", users=[user], send_email=True, division_code=COUNTY_B)
+        [notice] = notify(
+            kind="match", title="陈明明 matched", users=[user], send_email=True, division_code=COUNTY_B
+        )
     assert len(callbacks) == 1
     email_notice.call(notice.pk)
     email_notice.call(notice.pk)  # a retried task

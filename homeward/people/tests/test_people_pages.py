@@ -22,27 +22,52 @@ def png_bytes() -> bytes:
 
 def test_create_and_edit_through_pages(personas, login, client):
     login(personas.investigator_a)
-    response = client.post("/staff/people/new/", {
-        "jurisdiction": COUNTY_A, "name": "李小花", "nicknames": "花花", "aliases": "", "sex": "female",
-        "birth_date": "2012-07-02", "resident_ids": "", "phones": "13912345678",
-    })
+    response = client.post(
+        "/staff/people/new/",
+        {
+            "jurisdiction": COUNTY_A,
+            "name": "李小花",
+            "nicknames": "花花",
+            "aliases": "",
+            "sex": "female",
+            "birth_date": "2012-07-02",
+            "resident_ids": "",
+            "phones": "13912345678",
+        },
+    )
     assert response.status_code == 302
     person = Person.objects.get()
     detail = client.get(response["Location"]).content.decode()
     assert "李小花" in detail and "花花" in detail and "+8613912345678" in detail
-    edit = client.post(f"/staff/people/{person.pk}/edit/", {
-        "jurisdiction": COUNTY_A, "name": "李花", "nicknames": "", "aliases": "", "sex": "female",
-        "birth_date": "", "resident_ids": "", "phones": "",
-    })
+    edit = client.post(
+        f"/staff/people/{person.pk}/edit/",
+        {
+            "jurisdiction": COUNTY_A,
+            "name": "李花",
+            "nicknames": "",
+            "aliases": "",
+            "sex": "female",
+            "birth_date": "",
+            "resident_ids": "",
+            "phones": "",
+        },
+    )
     assert edit.status_code == 302
     assert person.names.get().name == "李花"
 
 
 def test_form_errors_shown_and_nothing_written(personas, login, client):
     login(personas.investigator_a)
-    response = client.post("/staff/people/new/", {
-        "jurisdiction": COUNTY_A, "name": "x", "sex": "female", "phones": "12345", "resident_ids": "123",
-    })
+    response = client.post(
+        "/staff/people/new/",
+        {
+            "jurisdiction": COUNTY_A,
+            "name": "x",
+            "sex": "female",
+            "phones": "12345",
+            "resident_ids": "123",
+        },
+    )
     assert response.status_code == 200
     assert not Person.objects.exists()
     assert "12345" in response.content.decode()

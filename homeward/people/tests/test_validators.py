@@ -2,17 +2,16 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-
 from django.utils import translation
 
 from homeward.demo.services import resident_id
+from homeward.people.validators import clean_phone, clean_resident_id
 
 
 @pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
         yield
-from homeward.people.validators import clean_phone, clean_resident_id
 
 
 def test_valid_resident_id_with_x_check_digit():
@@ -22,8 +21,12 @@ def test_valid_resident_id_with_x_check_digit():
 
 @pytest.mark.parametrize(
     "number,message",
-    [("110105194912310021", "check digit"), ("1101051949123100", "18"), (None, "birth date"),
-     ("ABCDEFGHIJKLMNOPQR", "not a resident ID")],
+    [
+        ("110105194912310021", "check digit"),
+        ("1101051949123100", "18"),
+        (None, "birth date"),
+        ("ABCDEFGHIJKLMNOPQR", "not a resident ID"),
+    ],
 )
 def test_invalid_resident_ids(number, message):
     if number is None:  # month 13, with a correct check digit so that only the date is wrong
@@ -40,8 +43,14 @@ def test_demo_generator_makes_valid_numbers():
     assert clean_resident_id(resident_id("510107", date(2016, 3, 12), 3))
 
 
-@pytest.mark.parametrize("raw,expected", [("13800138000", "+8613800138000"), ("+86 138 0013 8000", "+8613800138000"),
-                                          ("028-85551234", "+862885551234")])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("13800138000", "+8613800138000"),
+        ("+86 138 0013 8000", "+8613800138000"),
+        ("028-85551234", "+862885551234"),
+    ],
+)
 def test_phones_normalised(raw, expected):
     assert clean_phone(raw) == expected
 

@@ -4,7 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from homeward.regions.models import Division
-from homeward.regions.selectors import ancestor_codes, current_codes_for, division_label, division_require, scope_prefix
+from homeward.regions.selectors import (
+    ancestor_codes,
+    current_codes_for,
+    division_label,
+    division_require,
+    scope_prefix,
+)
 from homeward.regions.services import regions_load
 
 pytestmark = pytest.mark.django_db
@@ -12,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_loaded_tree_with_population_and_centroids():
     wuhou = Division.objects.get(code="510107")
+    assert wuhou.parent is not None and wuhou.lat is not None and wuhou.lon is not None
     assert wuhou.name == "武侯区" and wuhou.parent_id == "510100" and wuhou.parent.parent_id == "510000"
-    assert wuhou.population and wuhou.population > 100_000
+    assert wuhou.population is not None and wuhou.population > 100_000
     assert 30 < wuhou.lat < 31.5 and 103.5 < wuhou.lon < 104.5
     assert Division.objects.get(code="000000").level == "country"
 

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--checkpoint", action="store_true", help="record the verified chain head (only when the chain is intact)"
+            "--checkpoint",
+            action="store_true",
+            help="record the verified chain head (only when the chain is intact)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
