@@ -26,6 +26,14 @@ from homeward.engines.kinship import (
 from homeward.engines.kinship.simulate import Simulator
 
 
+def rss_bytes() -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def build(table, loci, mutation, n_parents, n_couples, seed=7):
     sim = Simulator(table, loci, seed=seed)
     alleles = {lc: list(table.loci[lc]) for lc in loci}
@@ -53,14 +61,17 @@ def main() -> None:
     table = FrequencyTable.bundled("nist1036-asian")
     loci = list(table.loci)[:24]
     mutation = MutationSpec(model="stepwise", rate_male=0.0035, rate_female=0.0012, rate2=1e-5, range=0.5)
+    rss0 = rss_bytes()
     idx, sim, fathers, mothers, load = build(table, loci, mutation, n_parents, n_couples)
+    rss1 = rss_bytes()
     print(
         f"BENCH kinship_load n_profiles={len(idx)} n_couples={n_couples} loci={len(loci)} seconds={load:.2f}"
     )
     arrays_bytes = idx.memory_bytes()
     print(
         f"BENCH kinship_memory n_profiles={len(idx)} array_bytes_per_profile={arrays_bytes / len(idx):.1f} "
-        f"(codes {2 * len(loci)} B/profile + couple copies + flags)"
+        f"process_rss_bytes_per_profile={(rss1 - rss0) / len(idx):.1f} "
+        f"(codes {2 * len(loci)} B/profile + couple codes + flags; RSS adds id strings/dicts and the simulator)"
     )
 
     # Planted true child of couple 123.

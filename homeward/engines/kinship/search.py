@@ -804,9 +804,7 @@ class ReferenceIndex:
                 if t is None or c == MISSING:
                     continue
                 per_locus[self.loci[li]] = float(t[c])
-            _, incons = self._family_lrs(members, self._codes[:, r]) if kind == "family" else ({}, 0)
-            if kind != "family":
-                incons = sum(1 for lc in per_locus if per_locus[lc] == 0.0)
+            _, incons = self._family_lrs(members, self._codes[:, r], inconsistency_only=True)
             cand = self._candidate(kind, ids, family_id, per_locus, incons)
             cand.reference_ids = (self._ids[r], *ids)
             cands.append(cand)

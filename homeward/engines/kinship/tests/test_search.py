@@ -187,3 +187,20 @@ def test_profiles_sharing_no_locus_are_not_candidates(nist: FrequencyTable) -> N
     res = idx.search_child(Profile(genotypes={k: g[k] for k in loci[3:]}), kinds=("duo",))
     assert res.candidates == [] and res.n_compared["duo"] == 0
     assert np.isfinite(idx.memory_bytes())
+
+
+def test_search_family_counts_inconsistencies_with_mutation(nist: FrequencyTable) -> None:
+    idx, sim, fams, loci = small_index(nist, 0.0, n_fam=3)
+    f, m, child = fams[1]
+    wrong = dict(child.genotypes)
+    stranger = sim.founder()
+    for lc in loci[:2]:
+        wrong[lc] = stranger.genotypes[lc]  # two loci that no longer fit the parents
+    idx.add("K", Profile(genotypes=wrong), "child")
+    res = idx.search_family("fam1")
+    hit = next(c for c in res.candidates if c.reference_ids[0] == "K")
+    ref = compute_lr(
+        "trio", {"father": f, "mother": m, "child": Profile(genotypes=wrong)}, nist, MUT, 0.0, RULE
+    )
+    assert hit.kind == "trio" and hit.n_inconsistent == ref.n_inconsistent
+    assert hit.log10_lr == pytest.approx(ref.log10_lr, rel=1e-9)
