@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -112,6 +114,8 @@ def _register_routers() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("/grants", access_router)
     api.add_router("/people", people_router)
+    for app in settings.HOMEWARD_DOMAIN_APPS:
+        api.add_router(f"/{app}", import_module(f"homeward.{app}.api").router)
 
 
 _register_routers()

@@ -1,6 +1,7 @@
 """URL map: public pages at /, staff pages under /staff/, the JSON API under /api/v1/."""
 
-from django.urls import include, path
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from homeward.api import api
@@ -14,3 +15,10 @@ urlpatterns = [
     path("staff/notices/", include("homeward.notifications.urls")),
     path("api/v1/", api.urls),
 ]
+
+# Each domain app mounts its staff pages under /staff/<app>/ and its public pages under /<app>/.
+domain_urls: list[URLPattern | URLResolver] = []
+for _app in settings.HOMEWARD_DOMAIN_APPS:
+    domain_urls.append(path(f"staff/{_app}/", include(f"homeward.{_app}.urls")))
+    domain_urls.append(path(f"{_app}/", include(f"homeward.{_app}.public_urls")))
+urlpatterns += domain_urls

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -61,6 +63,8 @@ class DemoReport:
     created_users: int = 0
     created_agencies: int = 0
     created_people: int = 0
+    # What each domain app's demo loader added, e.g. {"alerts": "3 alerts, 5 sightings"}.
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 def national_agencies_load() -> int:
@@ -177,4 +181,8 @@ def demo_load() -> DemoReport:
                 ),
             )
             report.created_people += 1
+    for app in settings.HOMEWARD_DOMAIN_APPS:
+        module = f"homeward.{app}.demo"
+        if find_spec(module) is not None:
+            import_module(module).load(report)
     return report

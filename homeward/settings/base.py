@@ -39,8 +39,23 @@ INSTALLED_APPS = [
     "homeward.access",
     "homeward.people",
     "homeward.notifications",
+    # Domain apps, in the order they depend on each other.
+    "homeward.alerts",
+    "homeward.tips",
+    "homeward.dna",
+    "homeward.tracing",
+    "homeward.cases",
+    "homeward.care",
+    "homeward.plan",
+    "homeward.screening",
+    "homeward.analysis",
+    "homeward.portal",
     "homeward.demo",
 ]
+
+# Domain apps: each may provide urls.py (/staff/<app>/), public_urls.py (/<app>/), api.py (/api/v1/<app>/),
+# nav.py (nav_items(user)), demo.py (load(report)) and indicators.py. Demo data loads in this order.
+HOMEWARD_DOMAIN_APPS = ["alerts", "tips", "dna", "tracing", "cases", "care", "plan", "screening", "analysis", "portal"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

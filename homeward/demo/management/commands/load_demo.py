@@ -26,6 +26,8 @@ class Command(BaseCommand):
             f"demo: {report.created_agencies} agencies, {report.created_users} users, "
             f"{report.created_people} person records created (existing ones kept)"
         )
+        for app, note in report.notes.items():
+            self.stdout.write(f"demo {app}: {note}")
         if options["quiet_logins"]:
             return
         self.stdout.write(f"\nDemo logins — password for all: {DEMO_PASSWORD}")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DnaConfig(AppConfig):
+    name = "homeward.dna"
+    label = "dna"
