@@ -511,10 +511,9 @@ class ReferenceIndex:
             (self._role[:n] == _ROLE_CODE["father"]) | (self._role[:n] == _ROLE_CODE["mother"])
         )
         mask &= (self._tmask[:n] & self._query_mask(q)) != 0
-        rows = np.flatnonzero(mask)
-        picked = _top_rows(score[rows], self.report_threshold, self.n_below)
+        picked = _top_rows(score, self.report_threshold, self.n_below, mask)
         out = []
-        for r in rows[picked]:
+        for r in picked:
             per_locus: dict[str, float] = {}
             inconsistent = 0
             for li, t in enumerate(tables):
@@ -528,7 +527,7 @@ class ReferenceIndex:
                 if not ({g // A, g % A} & set(ch)):
                     inconsistent += 1
             out.append(self._candidate("duo", (self._ids[r],), self._family[r], per_locus, inconsistent))
-        return out, int(rows.size)
+        return out, int(mask.sum())
 
     def _candidate(
         self, kind: str, ids: tuple[str, ...], family: str | None, per_locus: dict[str, float], n_incons: int
@@ -962,21 +961,23 @@ def merge_results(results: Sequence[SearchResult], report_threshold: float, n_be
     )
 
 
-def _top_rows(score: np.ndarray, report_threshold: float, n_below: int) -> np.ndarray:
-    """Indices of rows at/above threshold plus the best ``n_below`` below it."""
+def _top_rows(
+    score: np.ndarray, report_threshold: float, n_below: int, mask: np.ndarray | None = None
+) -> np.ndarray:
+    """Indices of (masked-in) rows at/above threshold plus the best ``n_below`` + 1 below it."""
     limit = math.log10(report_threshold)
+    if mask is not None:
+        score = np.where(mask, score, -np.inf)
     # float32 sums: widen the cut slightly, exact values are recomputed for the picked rows.
     above = np.flatnonzero(score >= limit - 1e-3)
-    below_idx = np.flatnonzero(score < limit - 1e-3)
-    k = min(n_below + 1, below_idx.size)
-    if k:
-        part = (
-            np.argpartition(-score[below_idx], k - 1)[:k] if k < below_idx.size else np.arange(below_idx.size)
-        )
-        below_idx = below_idx[part]
-    else:
-        below_idx = below_idx[:0]
-    return np.concatenate([above, below_idx])
+    k = min(above.size + n_below + 1, score.size)
+    if k == 0:
+        return above
+    part = np.argpartition(-score, k - 1)[:k] if k < score.size else np.arange(score.size)
+    picked = np.union1d(above, part)
+    if mask is not None:
+        picked = picked[mask[picked]]
+    return picked[score[picked] > -np.inf] if mask is not None else picked
 
 
 def _alleles_of(code: int) -> tuple[int, int]:

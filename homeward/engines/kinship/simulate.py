@@ -51,7 +51,7 @@ class Simulator:
         """n unrelated genotypes per locus as index arrays (n, 2) into the table's allele order."""
         out = {}
         for lc in self.loci:
-            out[lc] = self.rng.choice(len(self._p[lc]), size=(n, 2), p=self._p[lc])
+            out[lc] = self.rng.choice(len(self._p[lc]), size=(n, 2), p=self._p[lc]).astype(np.int16)
         return out
 
     def profiles_from_arrays(self, arrays: dict[str, np.ndarray], i: int, sex: str | None = None) -> Profile:
