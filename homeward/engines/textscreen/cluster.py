@@ -4,13 +4,20 @@ Sellers repost one template under many accounts, changing the phone or WeChat ID
 Two links put posts in one group (union-find):
 
 1. near-duplicate text: MinHash signatures of character shingles of the normalised text with digit
-   and Latin runs masked (so a changed contact does not make posts look different), indexed in a
-   ``datasketch.MinHashLSH``; candidates are confirmed by the estimated Jaccard similarity;
+   and Latin runs masked (so a changed contact does not make posts look different), indexed by LSH
+   banding; candidates are confirmed by the estimated Jaccard similarity;
 2. a shared contact (phone, WeChat, QQ, ID number, bank card), even when the wording differs.
 
 Signatures are computed for whole batches with numpy, using exactly datasketch's ``affine32``
 scheme (``MinHash(num_perm, seed, hashfunc=shingle_hash, scheme="affine32")`` gives the same values
 one shingle at a time), so a million posts can be signed in a minute.
+
+Two interchangeable LSH indexes hold the signatures, with the same banding (``b`` bands of ``r``
+rows, chosen by datasketch's optimiser for the candidate threshold) and so the same candidates:
+``index="datasketch"`` is ``datasketch.MinHashLSH`` itself; ``index="bands"`` (default) keeps the
+band keys of a whole batch as bytes computed in one numpy view and looks them up in plain dicts,
+about five times cheaper per post than ``MinHashLSH.query``'s per-band Python work, which would
+dominate a million-post run.
 
 Only prototypes are inserted into the LSH index: a post that is a near duplicate of an indexed post
 (similarity >= ``represented_at``, by default the linking threshold) is linked to it but not
@@ -199,7 +206,10 @@ class Clusterer:
         seed: int = 1,
         represented_at: float | None = None,
         keep_text: bool = True,
+        index: str = "bands",
     ) -> None:
+        if index not in ("bands", "datasketch"):
+            raise ValueError("index must be 'bands' or 'datasketch'")
         self.threshold = threshold
         self.shingle = shingle
         self.represented_at = threshold if represented_at is None else represented_at
@@ -208,6 +218,10 @@ class Clusterer:
         # Candidates come from a lower LSH threshold and are then confirmed at ``threshold`` by the
         # estimated similarity: fewer near-duplicates slip through the banding.
         self._lsh = MinHashLSH(threshold=max(0.05, threshold - 0.15), num_perm=num_perm)
+        self.index = index
+        self._b, self._r = int(self._lsh.b), int(self._lsh.r)
+        self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(self._b)]
+        self.indexed = 0  # prototypes inserted into the index
         self._uf = _UnionFind()
         self._ids: list[Hashable] = []
         self._pos: dict[Hashable, int] = {}
@@ -242,6 +256,7 @@ class Clusterer:
             norm = [t if normalised else normalise(t).text for t in texts[lo:hi]]
             masked = [mask_for_shingles(t) for t in norm]
             sigs = signatures(masked, self.shingle, self._perm)
+            keys = self._band_keys(sigs) if self.index == "bands" else None
             need = len(self._ids) + (hi - lo)
             if need > len(self._sigs):
                 grown = np.empty((max(need, 2 * len(self._sigs)), self._sigs.shape[1]), dtype=np.uint32)
@@ -249,13 +264,45 @@ class Clusterer:
                 self._sigs = grown
             for r in range(hi - lo):
                 i = lo + r
-                self._add_one(post_ids[i], norm[r], bool(masked[r]), sigs[r], contacts[i] if contacts else ())
+                self._add_one(
+                    post_ids[i], norm[r], bool(masked[r]), sigs[r], keys[r] if keys else None,
+                    contacts[i] if contacts else (),
+                )  # fmt: skip
 
-    def _lsh_minhash(self, idx: int) -> LeanMinHash:
-        return LeanMinHash(seed=self._perm.seed, hashvalues=self._sigs[idx], scheme="affine32")
+    def _band_keys(self, sigs: np.ndarray) -> list[list[bytes]]:
+        """Per post, the bytes of each band of ``r`` hash values (a void view, no Python loop)."""
+        b, r = self._b, self._r
+        bands = np.ascontiguousarray(sigs[:, : b * r]).view(np.dtype((np.void, 4 * r)))
+        return bands.tolist()  # type: ignore[no-any-return]
+
+    def _candidates(self, idx: int, sig: np.ndarray, keys: list[bytes] | None) -> np.ndarray:
+        if keys is None:
+            mh = LeanMinHash(seed=self._perm.seed, hashvalues=sig, scheme="affine32")
+            return np.fromiter(self._lsh.query(mh), dtype=np.int64)
+        found: set[int] = set()
+        for table, key in zip(self._tables, keys, strict=True):
+            bucket = table.get(key)
+            if bucket:
+                found.update(bucket)
+        return np.fromiter(found, dtype=np.int64, count=len(found))
+
+    def _index(self, idx: int, sig: np.ndarray, keys: list[bytes] | None) -> None:
+        self.indexed += 1
+        if keys is None:
+            mh = LeanMinHash(seed=self._perm.seed, hashvalues=sig, scheme="affine32")
+            self._lsh.insert(idx, mh, check_duplication=False)
+            return
+        for table, key in zip(self._tables, keys, strict=True):
+            table.setdefault(key, []).append(idx)
 
     def _add_one(
-        self, post_id: Hashable, norm: str, has_text: bool, sig: np.ndarray, contacts: Iterable[str]
+        self,
+        post_id: Hashable,
+        norm: str,
+        has_text: bool,
+        sig: np.ndarray,
+        keys: list[bytes] | None,
+        contacts: Iterable[str],
     ) -> None:
         if post_id in self._pos:
             raise ValueError(f"duplicate post id {post_id!r}")
@@ -265,8 +312,7 @@ class Clusterer:
         self._texts.append(norm if self.keep_text else "")
         self._sigs[idx] = sig
         if has_text:
-            mh = LeanMinHash(seed=self._perm.seed, hashvalues=sig, scheme="affine32")
-            cands = np.fromiter(self._lsh.query(mh), dtype=np.int64)
+            cands = self._candidates(idx, sig, keys)
             best = 0.0
             if len(cands):
                 sims = (self._sigs[cands] == sig).mean(axis=1)
@@ -276,7 +322,7 @@ class Clusterer:
                         self._uf.union(int(c), idx)
                         self.links["text"] += 1
             if best < self.represented_at:
-                self._lsh.insert(idx, mh, check_duplication=False)
+                self._index(idx, sig, keys)
         for contact in contacts:
             owner = self._contact_owner.setdefault(contact, idx)
             if owner != idx and self._uf.find(owner) != self._uf.find(idx):

@@ -95,7 +95,20 @@ def test_many_exact_duplicates_do_not_grow_buckets() -> None:
     cl.add_many([f"d{i}" for i in range(300)], [text] * 300)
     assert cl.groups() == [[f"d{i}" for i in range(300)]]
     # only the first copy is indexed; the rest are represented by it
-    assert len(cl._lsh.query(cl._lsh_minhash(0))) == 1
+    assert cl.indexed == 1
+
+
+def test_bands_index_equals_datasketch_index() -> None:
+    from homeward.engines.textscreen.evalset import generate
+
+    posts = generate(n_campaigns=25, n_innocent=40, seed=9)
+    results = []
+    for index in ("bands", "datasketch"):
+        cl = Clusterer(index=index)
+        cl.add_many([p.id for p in posts], [p.text for p in posts])
+        results.append((sorted(sorted(map(str, g)) for g in cl.groups()), cl.indexed, cl.links["text"]))
+    assert results[0] == results[1]
+    assert len(results[0][0]) < len(posts)  # something was grouped
 
 
 def test_template_shows_constants_and_slots() -> None:
