@@ -42,7 +42,7 @@ def _module(app: str) -> ModuleType | None:
 
 
 def available() -> list[IndicatorSpec]:
-    specs = []
+    specs: list[IndicatorSpec] = []
     for app in settings.HOMEWARD_DOMAIN_APPS:
         module = _module(app)
         if module is not None:
