@@ -145,7 +145,7 @@ class ReferenceIndex:
         self._G = [g * (g + 1) // 2 + 1 for g in self._gcap]
         self._cj = np.zeros((n_loci, 256), dtype=np.uint32)
         self._c_alive = np.zeros(256, dtype=bool)
-        self._c_rows: list[tuple[int, int]] = []
+        self._c_rows = np.zeros((2, 256), dtype=np.int64)  # (father row, mother row) per couple
         self._c_of_family: dict[str, int] = {}
         self._prep_cache: dict[tuple[int, tuple[str, ...]], _Prep] = {}
 
@@ -290,8 +290,9 @@ class ReferenceIndex:
         c0 = self._nc
         self._cj[:, c0:need] = self._joint(self._codes[:, frows], self._codes[:, mrows])
         self._c_alive[c0:need] = True
-        for k, (fam, fr, mr) in enumerate(ready):
-            self._c_rows.append((fr, mr))
+        self._c_rows[0, c0:need] = frows
+        self._c_rows[1, c0:need] = mrows
+        for k, (fam, _, _) in enumerate(ready):
             self._c_of_family[fam] = c0 + k
         self._nc = need
 
@@ -330,7 +331,7 @@ class ReferenceIndex:
                 self._codes[:, fathers[0]][:, None], self._codes[:, mothers[0]][:, None]
             )
             self._c_alive[c] = True
-            self._c_rows.append((fathers[0], mothers[0]))
+            self._c_rows[:, c] = (fathers[0], mothers[0])
             self._c_of_family[family_id] = c
 
     def _grow_couples(self, need: int) -> None:
@@ -344,6 +345,9 @@ class ReferenceIndex:
         alive = np.zeros(new, dtype=bool)
         alive[:cap] = self._c_alive[:cap]
         self._c_alive = alive
+        c_rows = np.zeros((2, new), dtype=np.int64)
+        c_rows[:, :cap] = self._c_rows
+        self._c_rows = c_rows
 
     def _joint(self, fcodes: np.ndarray, mcodes: np.ndarray) -> np.ndarray:
         """(L, N) father/mother reference codes -> (L, N) joint compact couple codes."""
@@ -374,6 +378,7 @@ class ReferenceIndex:
             + self._sex.nbytes
             + self._tmask.nbytes
             + self._cj.nbytes
+            + self._c_rows.nbytes
             + self._c_alive.nbytes
         )
 
@@ -616,7 +621,7 @@ class ReferenceIndex:
         out = []
         for c in rows[picked]:
             per_locus, inconsistent = self._trio_per_locus(tables, q, int(c))
-            fr, mr = self._c_rows[c]
+            fr, mr = (int(x) for x in self._c_rows[:, c])
             out.append(
                 self._candidate(
                     "trio", (self._ids[fr], self._ids[mr]), self._family[fr], per_locus, inconsistent
@@ -629,7 +634,7 @@ class ReferenceIndex:
     ) -> tuple[dict[str, float], int]:
         per_locus: dict[str, float] = {}
         inconsistent = 0
-        fr, mr = self._c_rows[c]
+        fr, mr = (int(x) for x in self._c_rows[:, c])
         for li, t in enumerate(tables):
             cf, cm = int(self._codes[li, fr]), int(self._codes[li, mr])
             if t is None or (cf == MISSING and cm == MISSING):
