@@ -48,3 +48,18 @@ def test_notices_page_and_mark_read(personas, login, client):
     client.post(f"/staff/notices/{notice.pk}/read/")
     notice.refresh_from_db()
     assert notice.read_at is not None
+
+
+def test_queued_email_is_sent_by_the_database_worker(personas, django_capture_on_commit_callbacks):
+    """The real queue: notify() enqueues on commit, `manage.py db_worker --batch` runs it once."""
+    from django.core.management import call_command
+
+    user = personas.investigator_a
+    user.email = "a@example.cn"
+    user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(kind="match", title="Review due", users=[user], send_email=True)
+    assert mail.outbox == []
+    call_command("db_worker", batch=True, startup_delay=False, queue_name="*", reload=False, verbosity=0)
+    call_command("db_worker", batch=True, startup_delay=False, queue_name="*", reload=False, verbosity=0)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["a@example.cn"]
