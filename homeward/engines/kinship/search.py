@@ -716,12 +716,17 @@ class ReferenceIndex:
             alle = np.stack([g // A, g % A], axis=-1)
             offtable = (typed[..., None] & (alle >= self._n_table[li])).any(axis=(1, 2))
             sub: dict[tuple[tuple[bool, ...], tuple[str, ...]], list[int]] = {}
-            patterns = [tuple(bool(x) for x in row) for row in typed]
-            for i in range(rows.shape[0]):
-                if not typed[i].any():
-                    continue
-                extra = self._extras(li, [*ch, *alle[i][typed[i]].ravel().tolist()]) if offtable[i] else ()
-                sub.setdefault((patterns[i], extra), []).append(i)
+            # Group families by which members are typed here (bit pattern), vectorised; the rare
+            # families with unseen alleles get their own prepared locus.
+            pattern = typed.astype(np.int64) @ (np.int64(1) << np.arange(typed.shape[1], dtype=np.int64))
+            regular = (pattern != 0) & ~offtable
+            for code in np.unique(pattern[regular]):
+                idx_arr = np.flatnonzero(regular & (pattern == code))
+                bits = tuple(bool((int(code) >> j) & 1) for j in range(typed.shape[1]))
+                sub[(bits, ())] = idx_arr.tolist()
+            for i in np.flatnonzero(offtable & (pattern != 0)):
+                extra = self._extras(li, [*ch, *alle[i][typed[i]].ravel().tolist()])
+                sub.setdefault((tuple(bool(x) for x in typed[i]), extra), []).append(int(i))
             base_extra = self._extras(li, ch)
             for (mask, extra), idx in sub.items():
                 prep = self._prep(li, tuple(sorted(set(base_extra) | set(extra), key=_num_key)))
