@@ -16,7 +16,7 @@ from .hypotheses import HYPOTHESES, KinshipInputError, LRResult, Options, Thresh
 from .mutation import MutationError, MutationSpec, mutation_matrix
 from .pedigree import Pedigree, Person, likelihood
 from .profiles import Profile, ProfileError, parse_genotype
-from .search import Candidate, ReferenceIndex, SearchResult, family_pedigrees, merge_results
+from .search import Candidate, ReferenceIndex, SearchIndexError, SearchResult, family_pedigrees, merge_results
 from .ystr import LineageMatch, YHaplotypeIndex
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "Profile",
     "ProfileError",
     "ReferenceIndex",
+    "SearchIndexError",
     "SearchResult",
     "Thresholds",
     "YHaplotypeIndex",

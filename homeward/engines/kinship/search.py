@@ -48,7 +48,7 @@ ROLES = ("child", *PARENT_ROLES, *RELATIVE_ROLES)
 _ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
 
 
-class IndexError_(ValueError):
+class SearchIndexError(ValueError):
     """Invalid use of the reference index."""
 
 
@@ -111,7 +111,7 @@ class ReferenceIndex:
         self.loci = list(loci) if loci is not None else list(table.loci)
         for locus in self.loci:
             if locus not in table.loci:
-                raise IndexError_(f"locus {locus} is not in frequency table {table.name}")
+                raise SearchIndexError(f"locus {locus} is not in frequency table {table.name}")
         self.mutation = mutation or MutationSpec()
         self.theta = float(theta)
         self.min_freq = min_freq
@@ -126,7 +126,7 @@ class ReferenceIndex:
         self._locus_pos = {lc: i for i, lc in enumerate(self.loci)}
         n_loci = len(self.loci)
         if n_loci > 64:
-            raise IndexError_("at most 64 loci per index")
+            raise SearchIndexError("at most 64 loci per index")
         self._n = 0
         self._codes = np.full((n_loci, initial_capacity), MISSING, dtype=np.uint16)
         self._alive = np.zeros(initial_capacity, dtype=bool)
@@ -171,12 +171,12 @@ class ReferenceIndex:
         if code is None:
             if self.min_freq is None:
                 locus = self.loci[li]
-                raise IndexError_(
+                raise SearchIndexError(
                     f"locus {locus}: allele {allele} is not in the frequency table (no min_freq)"
                 )
             code = len(self._alleles[li])
             if code >= A:
-                raise IndexError_(f"locus {self.loci[li]}: more than {A} distinct alleles")
+                raise SearchIndexError(f"locus {self.loci[li]}: more than {A} distinct alleles")
             self._alleles[li].append(allele)
             self._acode[li][allele] = code
         return code
@@ -198,9 +198,9 @@ class ReferenceIndex:
     def add(self, profile_id: str, profile: Profile, role: str, family_id: str | None = None) -> list[str]:
         """Store a profile; returns ids of stored profiles with identical genotypes (duplicates)."""
         if role not in _ROLE_CODE:
-            raise IndexError_(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+            raise SearchIndexError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
         if profile_id in self._row:
-            raise IndexError_(f"profile {profile_id} is already stored")
+            raise SearchIndexError(f"profile {profile_id} is already stored")
         sex = {"father": 0, "mother": 1}.get(role, 1 if profile.sex == "female" else 0)
         codes = self._encode(profile, sex)
         fp = self._fingerprint(codes)
@@ -241,7 +241,7 @@ class ReferenceIndex:
         for families that end up with exactly one father and one mother.
         """
         if role not in _ROLE_CODE:
-            raise IndexError_(f"unknown role {role!r}")
+            raise SearchIndexError(f"unknown role {role!r}")
         n_new = len(ids)
         s = 0 if role == "father" else 1 if role == "mother" else (1 if sex == "female" else 0)
         block = np.full((len(self.loci), n_new), MISSING, dtype=np.uint16)
@@ -269,7 +269,7 @@ class ReferenceIndex:
         self._family.extend(fams)
         for k, pid in enumerate(ids):
             if pid in self._row:
-                raise IndexError_(f"profile {pid} is already stored")
+                raise SearchIndexError(f"profile {pid} is already stored")
             self._row[pid] = start + k
         if family_ids is None or role == "child":
             return
@@ -299,7 +299,7 @@ class ReferenceIndex:
     def remove(self, profile_id: str) -> None:
         row = self._row.pop(profile_id, None)
         if row is None:
-            raise IndexError_(f"profile {profile_id} is not stored")
+            raise SearchIndexError(f"profile {profile_id} is not stored")
         self._alive[row] = False
         fp = self._fingerprint(self._codes[:, row])
         self._fingerprints.get(fp, set()).discard(profile_id)
@@ -782,7 +782,7 @@ class ReferenceIndex:
     def search_family(self, family_id: str) -> SearchResult:
         """Score a stored family (parents and relatives) against every stored child profile."""
         if family_id not in self._families:
-            raise IndexError_(f"family {family_id} is not stored")
+            raise SearchIndexError(f"family {family_id} is not stored")
         members = {
             role: [self._row_codes(r) for r in rows] for role, rows in self._families[family_id].items()
         }
@@ -1075,7 +1075,7 @@ def family_pedigrees(counts: Mapping[str, int]) -> tuple[Pedigree, Pedigree]:
     }
     for role, base in rename.items():
         if counts.get(role, 0) > 1:
-            raise IndexError_(f"at most one {role} per family")
+            raise SearchIndexError(f"at most one {role} per family")
         if counts.get(role, 0):
             fam = [_renamed(p, base, f"{role}0") for p in fam]
     for side, gf, gm in (
@@ -1090,7 +1090,7 @@ def family_pedigrees(counts: Mapping[str, int]) -> tuple[Pedigree, Pedigree]:
                 fam.append(Person(f"{side}_{rel}{k}", sex, gfn, gmn))
     for role in ("father", "mother"):
         if counts.get(role, 0) > 1:
-            raise IndexError_(f"at most one {role} per family")
+            raise SearchIndexError(f"at most one {role} per family")
     h1 = Pedigree([*fam, Person("child", "male", "father0", "mother0")])
     h2 = Pedigree([*fam, Person("child", "male")])
     return h1, h2

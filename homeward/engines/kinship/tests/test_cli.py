@@ -169,3 +169,31 @@ def test_module_entry_point(tmp_path: Path) -> None:
         cwd=Path(__file__).parents[4],
     )
     assert bad.returncode == 2 and bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
+
+
+def test_locus_mutation_from_defaults_and_case_are_merged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from homeward.engines.kinship import FrequencyTable, MutationSpec, compute_lr
+
+    geno = {"parent": {"D1": "10/10", "D2": "9/9"}, "child": {"D1": "11/12", "D2": "10/10"}}
+    doc = {
+        "frequencies": FREQS,
+        "defaults": {"mutation": {"model": "equal", "rate": 0.001}, "locus_mutation": {"D1": {"rate": 0.01}}},
+        "cases": [
+            {"id": "m", "type": "duo", "locus_mutation": {"D2": {"rate_female": 0.02}}, "genotypes": geno}
+        ],
+    }
+    code, out, err = run(tmp_path, doc, capsys)
+    assert code == 0, err
+    got = json.loads(out)["results"][0]
+    table = FrequencyTable.from_mapping(FREQS)
+    ref = compute_lr(
+        "duo",
+        geno,
+        table,
+        MutationSpec(model="equal", rate=0.001),
+        locus_mutation={"D1": {"rate": 0.01}, "D2": {"rate_female": 0.02}},
+    )
+    assert got["per_locus"] == pytest.approx(ref.per_locus)
+    assert got["n_inconsistent"] == 2
