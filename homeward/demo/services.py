@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
@@ -96,20 +98,29 @@ def _agency(report: DemoReport, name: str, type_: str, code: str, national: bool
     return agency_create(actor=None, name=name, type=type_, division_code=code, is_national=national)
 
 
+@cache
+def _demo_password_hash() -> str:
+    # Hashed once and shared, so that `make run` stays quick (PBKDF2 is slow on purpose); demo data only.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(
     report: DemoReport, username: str, agency: Agency, roles: list[str], api_only: bool = False
 ) -> None:
     if not User.objects.filter(username=username).exists():
-        user_create(
+        created = user_create(
             actor=None,
             username=username,
-            password=None if api_only else DEMO_PASSWORD,
+            password=None,
             agency=agency,
             roles=roles,
             display_name=username,
             totp_key_hex=demo_totp_key_hex(username),
             api_only=api_only,
         )
+        if not api_only:
+            created.user.password = _demo_password_hash()
+            created.user.save(update_fields=["password"])
         report.created_users += 1
     if not api_only:
         report.logins.append(DemoLogin(username, roles, agency.name, demo_totp_base32(username)))

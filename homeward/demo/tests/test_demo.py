@@ -25,3 +25,16 @@ def test_demo_load_is_idempotent_and_covers_every_role(capsys):
     assert User.objects.get(username="partner_demo").is_api_only
     assert Agency.objects.filter(name="公安部", division_id="000000").exists()
     assert Agency.objects.filter(division_id="000000").count() >= 36
+
+
+def test_demo_user_logs_in_with_documented_password_and_totp(client):
+    from django_otp.oath import totp
+
+    from homeward.demo.data import DEMO_PASSWORD, demo_totp_key_hex
+
+    call_command("load_demo", "--quiet-logins")
+    code = f"{totp(bytes.fromhex(demo_totp_key_hex('investigator_wuhou'))):06d}"
+    response = client.post(
+        "/accounts/login/", {"username": "investigator_wuhou", "password": DEMO_PASSWORD, "otp_token": code}
+    )
+    assert response.status_code == 302 and response["Location"] == "/staff/"
