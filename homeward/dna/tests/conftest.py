@@ -1,0 +1,74 @@
+"""Helpers for the DNA tests: frequency tables, DNA staff, simulated profiles, and running queued searches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from conftest import COUNTY_A, COUNTY_B
+from homeward.accounts.roles import Role
+from homeward.dna import index as worker_index
+from homeward.dna import services
+from homeward.engines.kinship import FrequencyTable
+from homeward.engines.kinship.simulate import Simulator
+
+LOCI = sorted(FrequencyTable.bundled("nist1036-asian").loci)[:23]
+
+
+@dataclass
+class Lab:
+    examiner: Any  # dna_a, county A
+    examiner2: Any  # a second examiner, county A (countersigns)
+    manager: Any  # laboratory manager, county A
+    examiner_b: Any  # examiner in county B
+    table: Any
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index() -> Any:
+    worker_index.forget()
+    yield
+    worker_index.forget()
+
+
+@pytest.fixture
+def lab(personas: Any, make_user: Any) -> Lab:
+    tables = services.bundled_tables_load()
+    return Lab(
+        examiner=personas.dna_a,
+        examiner2=make_user("dna_a2", personas.police_a, [Role.DNA_EXAMINER]),
+        manager=make_user("dna_mgr_a", personas.police_a, [Role.DNA_LAB_MANAGER]),
+        examiner_b=make_user("dna_b", personas.police_b, [Role.DNA_EXAMINER]),
+        table=tables[0],
+    )
+
+
+@pytest.fixture
+def sim() -> Simulator:
+    return Simulator(FrequencyTable.bundled("nist1036-asian"), LOCI, seed=11)
+
+
+def genotypes(profile: Any) -> dict[str, str]:
+    return {locus: f"{a}/{b}" for locus, (a, b) in profile.genotypes.items()}
+
+
+@pytest.fixture
+def run_searches(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run every queued task with the real database worker (the search queue)."""
+    from django.core.management import call_command
+
+    def run() -> None:
+        call_command("db_worker", batch=True, startup_delay=False, queue_name="*", reload=False, verbosity=0)
+
+    return run
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run a block's on-commit callbacks (task enqueues) as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+__all__ = ["COUNTY_A", "COUNTY_B", "LOCI", "Lab", "genotypes"]
