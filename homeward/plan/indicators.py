@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
 from django.utils import timezone
@@ -90,10 +89,9 @@ BY_KEY = {spec.key: spec for spec in REGISTRY}
 def _module(app: str) -> Any | None:
     name = f"homeward.{app}.indicators"
     try:
-        if find_spec(name) is None:
-            return None
         return import_module(name)
     except ImportError:
+        # Not built yet (or broken on import): "not available", never an error for the caller.
         return None
 
 

@@ -262,6 +262,18 @@ def round_get(*, actor: Any, round_id: Any, purpose: str = "", audit_read: bool 
     return _get(actor, EvaluationRound.objects.prefetch_related("items"), round_id, purpose, audit_read)
 
 
+def round_export(*, actor: Any, round_id: Any) -> EvaluationRound:
+    """A round for download as a report; the download is audited as an export."""
+    require(actor, "plan.coordinate")
+    return access.get_for_user(
+        user=actor,
+        queryset=EvaluationRound.objects.prefetch_related("items"),
+        pk=round_id,
+        action=AuditAction.EXPORT,
+        purpose="evaluation report",
+    )
+
+
 def listing_list(*, actor: Any, state: str = "") -> list[SupervisionListing]:
     """Supervision listings of regions in the actor's jurisdiction; `state` filters open/warning/overdue."""
     require(actor, "plan.view")

@@ -239,54 +239,72 @@ def plan_import(*, actor: Any = None, plan: Plan | None = None) -> ImportResult:
         a.name: a for a in Agency.objects.filter(division_id=settings.NATIONAL_DIVISION_CODE, is_national=True)
     }
     titles = _section_titles(plan)
-    existing = {m.code: m for m in Measure.objects.all()}
+    existing = {m.code: m for m in Measure.objects.prefetch_related("responsibilities")}
     by_code: dict[str, Measure] = {}
-    for position, node in enumerate(plan.measures, start=1):
-        values = {
-            "pillar": node.pillar,
-            "section": node.section,
-            "section_title": titles.get(node.section, "")[:200],
-            "kind": node.kind,
-            "number": node.number,
-            "parent": by_code.get(node.parent) if node.parent else None,
-            "text": node.text,
-            "position": position,
-            "agencies_from": node.agencies_from,
-            "line_no": node.line_no,
-        }
-        measure = existing.get(node.code)
-        if measure is None:
-            measure = Measure.objects.create(code=node.code, **values)
-            result.created += 1
-        else:
-            changed = [k for k, v in values.items() if getattr(measure, k) != v]
-            if changed:
-                for k in changed:
-                    setattr(measure, k, values[k])
-                measure.save(update_fields=changed)
-                result.updated += 1
+    # Measures come before their sub-measures in document order: create in two passes so parents have keys.
+    for kind in ("measure", "sub_measure"):
+        batch: list[Measure] = []
+        for position, node in enumerate(plan.measures, start=1):
+            if node.kind != kind:
+                continue
+            values = {
+                "pillar": node.pillar,
+                "section": node.section,
+                "section_title": titles.get(node.section, "")[:200],
+                "kind": node.kind,
+                "number": node.number,
+                "parent": by_code.get(node.parent) if node.parent else None,
+                "text": node.text,
+                "position": position,
+                "agencies_from": node.agencies_from,
+                "line_no": node.line_no,
+            }
+            measure = existing.get(node.code)
+            if measure is None:
+                measure = Measure(code=node.code, **values)
+                batch.append(measure)
+                result.created += 1
             else:
-                result.unchanged += 1
-        by_code[node.code] = measure
+                changed = [k for k, v in values.items() if getattr(measure, k) != v]
+                if changed:
+                    for k in changed:
+                        setattr(measure, k, values[k])
+                    measure.save(update_fields=changed)
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+            by_code[node.code] = measure
+        Measure.objects.bulk_create(batch)
+        if batch and batch[0].pk is None:  # a backend that does not return keys
+            for m in Measure.objects.filter(code__in=[b.code for b in batch]):
+                by_code[m.code] = m
+    new_rows: list[MeasureAgency] = []
+    replace: list[int] = []
+    for node in plan.measures:
+        measure = by_code[node.code]
         wanted = [(n, Responsibility.LEAD, i) for i, n in enumerate(node.lead_agencies)] + [
             (n, Responsibility.COOPERATING, i) for i, n in enumerate(node.cooperating_agencies)
         ]
-        current = {(r.name, r.role, r.position, r.agency_id) for r in measure.responsibilities.all()}
         target = set()
         for name, role, i in wanted:
             agency = national.get(name)
-            if agency is None and name != AGENCY_GROUP:
-                if name not in result.unmatched_agencies:
-                    result.unmatched_agencies.append(name)
-            target.add((name, role, i, agency.pk if agency else None))
+            if agency is None and name != AGENCY_GROUP and name not in result.unmatched_agencies:
+                result.unmatched_agencies.append(name)
+            target.add((name, str(role), i, agency.pk if agency else None))
+        current = (
+            set()
+            if node.code not in existing
+            else {(r.name, r.role, r.position, r.agency_id) for r in measure.responsibilities.all()}
+        )
         if current != target:
-            measure.responsibilities.all().delete()
-            MeasureAgency.objects.bulk_create(
-                [
-                    MeasureAgency(measure=measure, name=name, role=role, position=i, agency_id=agency_id)
-                    for name, role, i, agency_id in sorted(target, key=lambda t: (t[1], t[2]))
-                ]
-            )
+            if current:
+                replace.append(measure.pk)
+            new_rows += [
+                MeasureAgency(measure=measure, name=name, role=role, position=i, agency_id=agency_id)
+                for name, role, i, agency_id in sorted(target, key=lambda t: (t[1], t[2]))
+            ]
+    MeasureAgency.objects.filter(measure_id__in=replace).delete()
+    MeasureAgency.objects.bulk_create(new_rows)
     result.stale = sorted(set(existing) - set(by_code))
     if result.unmatched_agencies:
         raise PlanImportError(
@@ -1181,7 +1199,9 @@ def listing_close(*, actor: Any, listing_id: Any, status: str, note: str) -> Sup
 
 def supervision_check(*, today: date | None = None) -> dict[str, int]:
     """Warn the listed region as a deadline nears and tell the level above of overdue listings. Idempotent
-    (one notice per listing and state); run daily by the task queue or `manage.py plan_supervision_check`."""
+    (one notice per listing, state and recipient); run daily by `manage.py plan_supervision_check`.
+    Returns how many listings caused new notices."""
+    from homeward.notifications.services import recipients_for_role
     from homeward.regions.selectors import ancestor_codes
 
     today = today or timezone.localdate()
@@ -1190,13 +1210,18 @@ def supervision_check(*, today: date | None = None) -> dict[str, int]:
     for listing in open_listings:
         state = listing.state_on(today)
         if state == "warning":
-            warned += len(
+            # The listed region's own coordinators; the level above hears only once it is overdue.
+            own = [
+                u
+                for u in recipients_for_role(role="plan_coordinator", division_code=listing.jurisdiction)
+                if u.agency.division_id == listing.jurisdiction
+            ]
+            warned += bool(
                 notify(
                     kind="plan.listing_warning",
                     title=_("Supervision deadline %(deadline)s is near: %(title)s")
                     % {"deadline": listing.deadline.isoformat(), "title": listing.title},
-                    role="plan_coordinator",
-                    division_code=listing.jurisdiction,
+                    users=own,
                     url=f"/staff/plan/supervision/{listing.pk}/",
                     dedupe_key=f"plan.listing_warning:{listing.pk}",
                 )
@@ -1204,7 +1229,7 @@ def supervision_check(*, today: date | None = None) -> dict[str, int]:
         elif state == "overdue":
             chain = ancestor_codes(listing.jurisdiction)
             parent = chain[-2] if len(chain) > 1 else chain[-1]
-            overdue += len(
+            overdue += bool(
                 notify(
                     kind="plan.listing_overdue",
                     title=_("Overdue supervision listing: %(title)s (deadline %(deadline)s)")
