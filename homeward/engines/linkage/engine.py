@@ -818,9 +818,15 @@ class MatchIndex:
             ok, _ = self._hard(q, c)
             if not ok.any():
                 continue
-            total = np.where(ok, self._totals(self._levels(q, c)), -np.inf)
+            # Rounded so that sums equal up to float noise tie, and ties are broken by id.
+            total = np.where(ok, np.round(self._totals(self._levels(q, c)), 9), -np.inf)
             k = min(top, c.n)
-            idx = np.argpartition(-total, k - 1)[:k] if k < c.n else np.arange(c.n)
+            if k < c.n:
+                # Keep every row tied with the k-th best so ties are broken by id, not by layout.
+                kth = np.partition(total, c.n - k)[c.n - k]
+                idx = np.flatnonzero(total >= kth)
+            else:
+                idx = np.arange(c.n)
             idx = idx[np.isfinite(total[idx])]
             best_rows.append(c.row_numbers()[idx] if isinstance(seg, np.ndarray) else seg.start + idx)
             best_totals.append(total[idx])

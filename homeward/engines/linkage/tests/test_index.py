@@ -1,0 +1,90 @@
+"""The index: same answers as scoring every pair, incremental add/remove, re-matching on change."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from homeward.engines.linkage import FoundRecord, MatchIndex, MissingRecord, Place
+from homeward.engines.linkage.simulate import Simulator
+
+
+@pytest.fixture(scope="module")
+def world() -> tuple[list[MissingRecord], list[tuple[MissingRecord, FoundRecord]]]:
+    sim = Simulator(21)
+    missing = [sim.missing() for _ in range(800)]
+    rng = random.Random(3)
+    found = [(m, sim.found_for(m, "f" + m.id)) for m in rng.sample(missing, 12)]
+    return missing, found
+
+
+def _brute_force(idx: MatchIndex, found: FoundRecord, top: int) -> list[tuple[str, float]]:
+    w = idx.weights
+    scored = [(i, idx.score(i, found).log_odds) for i in idx.consistent_ids(found)]
+    # rank by the summed weight (log-odds without the calibration), rounded as the index does
+    scored.sort(key=lambda t: (-round((t[1] - w.intercept) / w.scale, 9), t[0]))
+    return scored[:top]
+
+
+def test_match_equals_scoring_every_consistent_pair(world) -> None:  # type: ignore[no-untyped-def]
+    missing, found = world
+    idx = MatchIndex()
+    idx.add_many(missing)
+    for _, f in found:
+        got = [(c.missing_id, c.score.log_odds) for c in idx.match(f, top=10)]
+        want = _brute_force(idx, f, 10)
+        assert [g[0] for g in got] == [w[0] for w in want]
+        assert all(abs(a[1] - b[1]) < 1e-9 for a, b in zip(got, want, strict=True))
+
+
+def test_layout_does_not_change_results(world) -> None:  # type: ignore[no-untyped-def]
+    missing, found = world
+    sorted_idx = MatchIndex()
+    sorted_idx.compact_threshold = 0  # everything compacted into sorted blocks
+    sorted_idx.add_many(missing)
+    tail_idx = MatchIndex()
+    tail_idx.compact_threshold = 10**9  # everything left in the unsorted tail
+    for m in missing:
+        tail_idx.add(m)
+    assert len(sorted_idx) == len(tail_idx) == len(missing)
+    for _, f in found:
+        a = [(c.missing_id, round(c.score.probability, 12)) for c in sorted_idx.match(f)]
+        b = [(c.missing_id, round(c.score.probability, 12)) for c in tail_idx.match(f)]
+        assert a == b
+
+
+def test_true_match_is_found_among_noise(world) -> None:  # type: ignore[no-untyped-def]
+    missing, found = world
+    idx = MatchIndex()
+    idx.add_many(missing)
+    m, f = found[0]
+    year = m.missing_date.year if m.missing_date else None
+    rich = dataclasses.replace(
+        f,
+        remembered_parents=(m.father_name or m.mother_name or "",),
+        remembered_places=(Place(division=m.missing_division, year=year),),
+    )
+    assert idx.match(rich, top=1)[0].missing_id == m.id
+
+
+def test_incremental_add_remove_and_rematch_on_change(report: MissingRecord, bare_found: FoundRecord) -> None:
+    idx = MatchIndex()
+    assert idx.match(bare_found) == []
+    idx.add(report)
+    assert "m1" in idx and len(idx) == 1
+    f = dataclasses.replace(bare_found, remembered_parents=("陈建国",))
+    first = idx.match(f)[0].score
+    assert first.reasons["parents"].level == "one_parent"
+    # The family corrects the father's name: the re-added report is matched with the new data.
+    idx.add(dataclasses.replace(report, father_name="陈大勇"))
+    assert len(idx) == 1
+    second = idx.match(f)[0].score
+    assert second.reasons["parents"].level == "disagree" and second.probability < first.probability
+    # A new found record is matched against everything indexed so far, in the other direction too.
+    other = dataclasses.replace(report, id="m2", father_name="陈建国")
+    idx.add(other)
+    assert idx.match(f)[0].missing_id == "m2"
+    assert idx.remove("m2") and not idx.remove("m2")
+    assert [c.missing_id for c in idx.match(f)] == ["m1"]
