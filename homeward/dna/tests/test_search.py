@@ -82,7 +82,7 @@ def test_child_search_ranks_true_couple_first_and_parents_top(lab, sim, committe
 
 
 def test_retried_task_creates_no_second_candidate(lab, sim, committed, run_searches):
-    fam, dad, mom = make_family(lab, sim, "FAM-R", committed)
+    _fam, dad, mom = make_family(lab, sim, "FAM-R", committed)
     run_searches()
     with committed():
         sample = register(lab.examiner, "Q-R", "rescued_child", sim.child(dad, mom))
@@ -128,7 +128,7 @@ def test_family_with_grandparents_finds_the_grandchild(lab, sim, committed, run_
 
 
 def test_index_is_updated_incrementally_and_rebuilt_after_withdrawal(lab, sim, committed, run_searches):
-    fam, dad, mom = make_family(lab, sim, "FAM-I", committed)
+    fam, _dad, _mom = make_family(lab, sim, "FAM-I", committed)
     run_searches()
     w = worker_index.get()
     builds = w.builds
@@ -147,7 +147,7 @@ def test_index_is_updated_incrementally_and_rebuilt_after_withdrawal(lab, sim, c
 def test_sharded_search_merges_to_the_same_candidates(lab, sim, committed, run_searches):
     families = [make_family(lab, sim, f"SH-{k}", committed) for k in range(9)]
     run_searches()
-    fam, dad, mom = families[5]
+    _fam, dad, mom = families[5]
     child = sim.child(dad, mom)
     with committed():
         sample = register(lab.examiner, "Q-SH", "child_unknown_origin", child)
@@ -155,8 +155,14 @@ def test_sharded_search_merges_to_the_same_candidates(lab, sim, committed, run_s
     assert search.n_shards == 3
     run_searches()
     search.refresh_from_db()
-    assert search.status == SearchStatus.DONE and search.n_compared["duo"] == 18 and search.n_compared["trio"] == 9
-    sharded = {(c.kind, c.reference_key): round(c.log10_lr, 9) for c in Candidate.objects.filter(query=sample)}
+    assert (
+        search.status == SearchStatus.DONE
+        and search.n_compared["duo"] == 18
+        and search.n_compared["trio"] == 9
+    )
+    sharded = {
+        (c.kind, c.reference_key): round(c.log10_lr, 9) for c in Candidate.objects.filter(query=sample)
+    }
     with override_settings(DNA_SEARCH_SHARDS=1):
         w = worker_index.get()
         whole = w.index.search_child(worker_index.to_profile(genotypes(child)), query_id=str(sample.pk))
@@ -180,9 +186,21 @@ def test_duplicate_profile_is_flagged(lab, sim, committed, run_searches):
 
 def test_y_str_lineage_leads_are_a_separate_list(lab, sim, committed, run_searches):
     y = {
-        "DYS576": "18", "DYS389I": "13", "DYS635": "21", "DYS389II": "29", "DYS627": "20", "DYS460": "11",
-        "DYS458": "17", "DYS19": "15", "YGATAH4": "12", "DYS448": "19", "DYS391": "10", "DYS456": "15",
-        "DYS390": "24", "DYS438": "10", "DYS385": "13-19",
+        "DYS576": "18",
+        "DYS389I": "13",
+        "DYS635": "21",
+        "DYS389II": "29",
+        "DYS627": "20",
+        "DYS460": "11",
+        "DYS458": "17",
+        "DYS19": "15",
+        "YGATAH4": "12",
+        "DYS448": "19",
+        "DYS391": "10",
+        "DYS456": "15",
+        "DYS390": "24",
+        "DYS438": "10",
+        "DYS385": "13-19",
     }
     fam = services.family_create(actor=lab.examiner, reference="FAM-Y")
     with committed():
@@ -190,7 +208,9 @@ def test_y_str_lineage_leads_are_a_separate_list(lab, sim, committed, run_search
     run_searches()
     y_child = {**y, "DYS458": "18"}  # one step away
     with committed():
-        sample = register(lab.examiner, "Q-Y", "child_unknown_origin", sim.founder("male"), amel="XY", y=y_child)
+        sample = register(
+            lab.examiner, "Q-Y", "child_unknown_origin", sim.founder("male"), amel="XY", y=y_child
+        )
     run_searches()
     lead = LineageLead.objects.get(query=sample)
     assert lead.reference == uncle and lead.mismatches == 1 and lead.steps == 1.0
