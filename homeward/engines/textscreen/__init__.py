@@ -13,11 +13,34 @@ Public API::
 See README.md in this folder.
 """
 
-from .cluster import Clusterer, Template
-from .extract import Entities, Lead, extract, extract_normalised
-from .lexicon import CATEGORIES, Reason
-from .normalise import Normalised, normalise
-from .risk import Risk, RiskModel
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .cluster import Clusterer, Template
+    from .extract import Entities, Lead, extract, extract_normalised
+    from .lexicon import CATEGORIES, Reason
+    from .normalise import Normalised, normalise
+    from .risk import Risk, RiskModel
+
+# Imported on first use, so that `python -m homeward.engines.textscreen` can reject bad input
+# without loading phonenumbers, OpenCC, datasketch and numpy first.
+_LAZY = {
+    "Clusterer": ".cluster",
+    "Template": ".cluster",
+    "Entities": ".extract",
+    "Lead": ".extract",
+    "extract": ".extract",
+    "extract_normalised": ".extract",
+    "CATEGORIES": ".lexicon",
+    "Reason": ".lexicon",
+    "Normalised": ".normalise",
+    "normalise": ".normalise",
+    "Risk": ".risk",
+    "RiskModel": ".risk",
+}
 
 __all__ = [
     "CATEGORIES",
@@ -33,3 +56,10 @@ __all__ = [
     "extract_normalised",
     "normalise",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)

@@ -13,8 +13,7 @@ import sys
 from collections.abc import Iterable
 from typing import NoReturn
 
-from .risk import RiskModel
-from .scan import BadLine, Post, parse_line, scan
+from .scan_input import BadLine, Post, parse_line
 
 _MAX_REPORTED = 20
 
@@ -58,13 +57,6 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument("--threshold", type=float, default=0.5, help="near-duplicate Jaccard threshold")
     args = parser.parse_args(argv)
 
-    model = RiskModel()
-    if args.model:
-        try:
-            model = RiskModel.load(args.model)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            print(f"textscreen: cannot load model {args.model}: {exc}", file=sys.stderr)
-            return 1
     if not 0.0 < args.threshold <= 1.0:
         print("textscreen: --threshold must be within (0, 1]", file=sys.stderr)
         return 2
@@ -76,6 +68,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"textscreen: ... and {len(errors) - _MAX_REPORTED} more bad lines", file=sys.stderr)
     if errors and not args.skip_bad:
         return 1
+
+    # Heavy imports (phonenumbers, OpenCC, datasketch, numpy) only once the input is known good.
+    from .risk import RiskModel
+    from .scan import scan
+
+    model = RiskModel()
+    if args.model:
+        try:
+            model = RiskModel.load(args.model)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            print(f"textscreen: cannot load model {args.model}: {exc}", file=sys.stderr)
+            return 1
 
     from .cluster import Clusterer
 

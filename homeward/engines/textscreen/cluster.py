@@ -201,12 +201,13 @@ class Clusterer:
     def __init__(
         self,
         threshold: float = 0.5,
-        num_perm: int = 64,
+        num_perm: int = 128,
         shingle: int = 3,
         seed: int = 1,
         represented_at: float | None = None,
         keep_text: bool = True,
         index: str = "bands",
+        candidate_threshold: float | None = None,
     ) -> None:
         if index not in ("bands", "datasketch"):
             raise ValueError("index must be 'bands' or 'datasketch'")
@@ -215,13 +216,17 @@ class Clusterer:
         self.represented_at = threshold if represented_at is None else represented_at
         self.keep_text = keep_text
         self._perm = _permutations(num_perm, seed)
-        # Candidates come from a lower LSH threshold and are then confirmed at ``threshold`` by the
-        # estimated similarity: fewer near-duplicates slip through the banding.
-        self._lsh = MinHashLSH(threshold=max(0.05, threshold - 0.15), num_perm=num_perm)
+        # LSH banding for the candidate threshold: b bands of r rows (datasketch's optimiser).  At
+        # 128 permutations and the linking threshold itself, template-sharing posts of different
+        # campaigns rarely collide, so candidates per post stay ~1 even at a million posts; with
+        # fewer rows per band they grow with the corpus and the run turns quadratic.
+        cand_t = threshold if candidate_threshold is None else candidate_threshold
+        self._lsh = MinHashLSH(threshold=cand_t, num_perm=num_perm)
         self.index = index
         self._b, self._r = int(self._lsh.b), int(self._lsh.r)
         self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(self._b)]
         self.indexed = 0  # prototypes inserted into the index
+        self.candidates_checked = 0
         self._uf = _UnionFind()
         self._ids: list[Hashable] = []
         self._pos: dict[Hashable, int] = {}
@@ -313,6 +318,7 @@ class Clusterer:
         self._sigs[idx] = sig
         if has_text:
             cands = self._candidates(idx, sig, keys)
+            self.candidates_checked += len(cands)
             best = 0.0
             if len(cands):
                 sims = (self._sigs[cands] == sig).mean(axis=1)

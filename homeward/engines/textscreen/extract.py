@@ -125,15 +125,12 @@ def _phone_lead(norm: Normalised, digits: str, s: int, e: int) -> Lead | None:
     if not phonenumbers.is_valid_number(num) or phonenumbers.number_type(num) not in want:
         return None
     value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    area = geocoder.description_for_number(num, "zh").strip()
+    # "中国" is the geocoder's answer when the prefix has no region (e.g. some 166 blocks).
     detail: dict[str, Any] = {
         "type": kind,
         "national": national,
-        # "中国" is the geocoder's answer when the prefix has no region (e.g. 166 numbers).
-        "area": (
-            geocoder.description_for_number(num, "zh").strip() not in ("", "中国")
-            and geocoder.description_for_number(num, "zh")
-        )
-        or None,
+        "area": area if area not in ("", "中国") else None,
     }
     if kind == "mobile":
         detail["carrier"] = carrier.name_for_number(num, "zh") or None
@@ -144,6 +141,7 @@ def _phone_lead(norm: Normalised, digits: str, s: int, e: int) -> Lead | None:
     return Lead("phones", value, o_s, o_e, s, e, detail)
 
 
+@lru_cache(maxsize=4096)
 def _area_division(area: str | None) -> str | None:
     """Division code for a geocoder description such as "广东省广州市" (the most specific match)."""
     if not area:
