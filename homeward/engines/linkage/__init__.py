@@ -6,7 +6,7 @@ height, marks, memories) combined into a calibrated Fellegi–Sunter score with 
 See ``README.md`` for the API and the command-line format.
 """
 
-from .api import comparison_levels, fit_weights, score_pair
+from .api import comparison_levels, completeness, fit_weights, score_pair
 from .engine import Candidate, MatchIndex, Reason, Score
 from .model import DEFAULT_WEIGHTS, FIELDS, LinkageWeights, MonotonicityError
 from .places import CodeOnlyGazetteer, Gazetteer, Located, RefdataGazetteer, default_gazetteer
@@ -30,6 +30,7 @@ __all__ = [
     "RefdataGazetteer",
     "Score",
     "comparison_levels",
+    "completeness",
     "default_gazetteer",
     "fit_weights",
     "found_from_dict",

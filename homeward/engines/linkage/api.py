@@ -59,3 +59,35 @@ def fit_weights(
     if len(pairs) != len(labels):
         raise ValueError("pairs and labels differ in length")
     return fit_from_levels(comparison_levels(pairs, gazetteer), labels, smoothing)
+
+
+# Fields a record can fill, with the comparison field each feeds.
+_MISSING_FIELDS = {
+    "birth_date": "age", "name": "given_name", "nicknames": "nickname", "father_name": "parents",
+    "mother_name": "parents", "missing_division": "place", "height_cm": "height", "marks": "marks",
+    "dialect": "dialect", "circumstances": "memories",
+}  # fmt: skip
+_FOUND_FIELDS = {
+    "age_min": "age", "name": "given_name", "remembered_names": "nickname", "remembered_parents": "parents",
+    "remembered_places": "place", "found_division": "found_place", "height_cm": "height", "marks": "marks",
+    "dialect": "dialect", "memories": "memories",
+}  # fmt: skip
+
+
+def completeness(
+    record: MissingRecord | FoundRecord, weights: LinkageWeights = DEFAULT_WEIGHTS
+) -> tuple[float, list[str]]:
+    """Share (0..1) of the attainable evidence a record provides, and the empty fields, most useful first.
+
+    Each fillable field counts with the strongest weight its comparison can reach, so a
+    missing parent's name costs more than a missing dialect.
+    """
+    table = _MISSING_FIELDS if isinstance(record, MissingRecord) else _FOUND_FIELDS
+    worth = {f: max(weights.levels[c]) for f, c in table.items()}
+    filled_birth = isinstance(record, MissingRecord) and record.birth_year is not None
+    empty = [f for f in table if not getattr(record, f) and not (f == "birth_date" and filled_birth)]
+    if isinstance(record, MissingRecord) and not record.missing_division and record.missing_lat is not None:
+        empty.remove("missing_division")
+    total = sum(worth.values())
+    score = 1.0 - sum(worth[f] for f in empty) / total
+    return score, sorted(empty, key=lambda f: -worth[f])

@@ -126,3 +126,32 @@ def test_memories_against_circumstances(report: MissingRecord, bare_found: Found
     assert r.level == "three_or_more" and "river" in r.detail and "tofu" in r.detail
     g = dataclasses.replace(bare_found, memories="记得有火车")
     assert level(report, g, "memories") == "no_shared_concept"
+
+
+def test_completeness_names_what_to_add(report: MissingRecord, bare_found: FoundRecord) -> None:
+    from homeward.engines.linkage import DEFAULT_WEIGHTS, completeness
+
+    score, empty = completeness(report)
+    assert score == 1.0 and empty == []
+    thin = dataclasses.replace(report, father_name=None, mother_name=None, dialect=None)
+    score, empty = completeness(thin)
+    assert set(empty) == {"father_name", "mother_name", "dialect"}
+    assert empty[-1] == "dialect"  # parents are worth more than the dialect
+    w = DEFAULT_WEIGHTS.levels
+    fields = (
+        "age",
+        "given_name",
+        "nickname",
+        "parents",
+        "parents",
+        "place",
+        "height",
+        "marks",
+        "dialect",
+        "memories",
+    )
+    total = sum(max(w[f]) for f in fields)
+    assert abs(score - (1 - (2 * max(w["parents"]) + max(w["dialect"])) / total)) < 1e-12
+    f_score, f_empty = completeness(bare_found)
+    # memories (6.8) before remembered places (6.7) with the shipped weights
+    assert 0 < f_score < 0.2 and f_empty[:2] == ["memories", "remembered_places"]
