@@ -131,12 +131,13 @@ class _Reader:
             elif alleles:
                 sample.y_haplotype[locus] = "-".join(alleles)
             return
-        locus = self.loci.get(marker.strip().upper())
-        if locus is None:
+        found = self.loci.get(marker.strip().upper())
+        if found is None:
             self.refuse(
                 line, sample.accession, marker, _("unknown locus (not in the active frequency table)")
             )
             return
+        locus = found
         alleles, reason = check_alleles(locus, raw)
         if alleles is None:
             self.refuse(line, sample.accession, marker, reason)

@@ -547,8 +547,9 @@ def profiles_import(*, actor: Any, content: bytes | str, options: ImportOptions)
             refuse(p, problems["genotypes"][0])
             continue
         p.kit = p.kit or options.kit
-        sample = existing.get(p.accession)
-        if sample is not None:
+        known = existing.get(p.accession)
+        if known is not None:
+            sample = known
             if sample.jurisdiction != jurisdiction and not sample.jurisdiction.startswith(
                 actor.scope_prefix or "\0"
             ):
@@ -1025,7 +1026,8 @@ def _store_candidates(search: Search, payload: dict[str, Any]) -> list[Candidate
         ids = [int(i) for i in c["ids"]]
         if search.kind == SearchKind.CHILD:
             assert search.sample is not None
-            query, refs = search.sample, [samples[i] for i in ids if i in samples]
+            query: Sample | None = search.sample
+            refs = [samples[i] for i in ids if i in samples]
         else:
             query, refs = samples.get(ids[0]), [samples[i] for i in ids[1:] if i in samples]
         if query is None or not refs:
@@ -1283,3 +1285,16 @@ def sample_clear_for_registration(*, actor: Any, sample_id: Any) -> Sample:
     sample.save(update_fields=["cleared_for_registration_at", "cleared_by", "updated_at"])
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=sample, purpose="clear for registration")
     return sample
+
+
+def searches_requeue(*, older_than: Any) -> int:
+    """Searches still queued/running/failed since before `older_than` are enqueued again (tasks are idempotent)."""
+    stale = list(
+        Search.objects.filter(
+            status__in=[SearchStatus.QUEUED, SearchStatus.RUNNING, SearchStatus.FAILED],
+            created_at__lt=older_than,
+        ).values_list("pk", "n_shards")
+    )
+    for pk, shards in stale:
+        _enqueue(pk, shards)
+    return len(stale)

@@ -89,7 +89,13 @@ def test_json_import_creates_families_and_one_family_search(lab, sim, committed)
         )
     assert sorted(batch.imported) == ["J-F", "J-M"]
     reasons = " | ".join(r["reason"] for r in batch.refused)
-    for fragment in ("already has a mother", "needs a family number", "mixture", "unknown category", "At least"):
+    for fragment in (
+        "already has a mother",
+        "needs a family number",
+        "mixture",
+        "unknown category",
+        "At least",
+    ):
         assert fragment in reasons
     assert Search.objects.filter(kind=SearchKind.FAMILIES).count() == 1
 
@@ -97,7 +103,9 @@ def test_json_import_creates_families_and_one_family_search(lab, sim, committed)
 def test_bad_files_are_refused_whole(lab):
     for content, fmt in ((b"\xff\xfe", "csv"), ("{not json", "json"), ("Name,Locus\nx,y", "csv")):
         try:
-            batch = services.profiles_import(actor=lab.examiner, content=content, options=ImportOptions(fmt=fmt))
+            batch = services.profiles_import(
+                actor=lab.examiner, content=content, options=ImportOptions(fmt=fmt)
+            )
         except ValidationError:
             continue
         assert batch.n_imported == 0 and batch.refused
@@ -112,9 +120,13 @@ def test_bad_files_are_refused_whole(lab):
 def test_exact_duplicate_flagged_at_import(lab, sim):
     prof = sim.founder()
     services.profiles_import(
-        actor=lab.examiner, content=csv_for("Q-A", prof), options=ImportOptions(fmt="csv", register_category="rescued_child")
+        actor=lab.examiner,
+        content=csv_for("Q-A", prof),
+        options=ImportOptions(fmt="csv", register_category="rescued_child"),
     )
     batch = services.profiles_import(
-        actor=lab.examiner, content=csv_for("Q-B", prof), options=ImportOptions(fmt="csv", register_category="rescued_child")
+        actor=lab.examiner,
+        content=csv_for("Q-B", prof),
+        options=ImportOptions(fmt="csv", register_category="rescued_child"),
     )
     assert batch.duplicates == [{"sample": "Q-B", "duplicate_of": "Q-A"}]

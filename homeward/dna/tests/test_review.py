@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def matched(lab, sim, committed, run_searches):
-    fam, dad, mom = make_family(lab, sim, "FAM-M", committed)
+    _fam, dad, mom = make_family(lab, sim, "FAM-M", committed)
     make_family(lab, sim, "FAM-N", committed)
     run_searches()
     with committed():
@@ -28,7 +28,7 @@ def matched(lab, sim, committed, run_searches):
 
 
 def test_confirm_needs_a_second_examiner(lab, personas, matched, audit_rows, committed):
-    child, top = matched
+    _child, top = matched
     with audit_rows() as rows:
         services.candidate_confirm(actor=lab.examiner, candidate_id=top.pk, note="22 loci, no inconsistency")
     assert [(r.action, r.object_type) for r in rows.new] == [(AuditAction.UPDATE, "dna.candidate")]
@@ -68,7 +68,9 @@ def test_reject_needs_a_reason_and_is_final(matched, lab):
     _child, top = matched
     with pytest.raises(ValidationError):
         services.candidate_reject(actor=lab.examiner, candidate_id=top.pk, reason=" ")
-    services.candidate_reject(actor=lab.examiner, candidate_id=top.pk, reason="sample mix-up found in the lab")
+    services.candidate_reject(
+        actor=lab.examiner, candidate_id=top.pk, reason="sample mix-up found in the lab"
+    )
     with pytest.raises(ValidationError):
         services.candidate_confirm(actor=lab.examiner, candidate_id=top.pk)
     assert top.reviews.get().note == "sample mix-up found in the lab"
@@ -77,6 +79,7 @@ def test_reject_needs_a_reason_and_is_final(matched, lab):
 def test_below_threshold_candidate_cannot_be_confirmed(matched, lab):
     child, _top = matched
     weak = Candidate.objects.filter(query=child).order_by("log10_lr").first()
+    assert weak is not None
     assert weak.conclusion != "support"
     with pytest.raises(ValidationError):
         services.candidate_confirm(actor=lab.examiner, candidate_id=weak.pk)
@@ -91,7 +94,7 @@ def test_lab_manager_cannot_confirm_but_may_countersign(matched, lab):
 
 
 def test_registration_blocked_until_searched_and_signed_off(lab, sim, committed, run_searches, matched):
-    child, top = matched
+    child, _top = matched
     # A child registered without profile: blocked for lack of a profile and a search.
     bare = register(lab.examiner, "Q-BARE", "child_unknown_origin")
     with pytest.raises(ValidationError) as exc:

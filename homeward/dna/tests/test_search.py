@@ -123,6 +123,7 @@ def test_family_with_grandparents_finds_the_grandchild(lab, sim, committed, run_
         sample = register(lab.examiner, "Q-G", "child_unknown_origin", sim.child(dad, mom))
     run_searches()
     best = Candidate.objects.filter(query=sample, kind=CandidateKind.FAMILY).order_by("-log10_lr").first()
+    assert best is not None and best.log10_lr is not None
     assert best.family == fam and best.log10_lr > 4
     assert {s.accession for s in best.references.all()} == {"REL-1-GF", "REL-1-GM", "REL-1-M"}
 
@@ -161,7 +162,7 @@ def test_sharded_search_merges_to_the_same_candidates(lab, sim, committed, run_s
         and search.n_compared["trio"] == 9
     )
     sharded = {
-        (c.kind, c.reference_key): round(c.log10_lr, 9) for c in Candidate.objects.filter(query=sample)
+        (c.kind, c.reference_key): round(c.log10_lr or 0.0, 9) for c in Candidate.objects.filter(query=sample)
     }
     with override_settings(DNA_SEARCH_SHARDS=1):
         w = worker_index.get()
