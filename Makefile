@@ -10,7 +10,7 @@ CHECK_ENV := DJANGO_SETTINGS_MODULE=homeward.settings.production HTTPS=true ALLO
 	SECRET_KEY=check-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/check.sqlite3
 
-.PHONY: install run serve test test-sqlite test-postgres postgres lint check bench totp clean messages
+.PHONY: install run serve test test-sqlite test-postgres e2e browser postgres lint check bench totp clean messages
 
 $(BIN)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,13 +31,20 @@ run: install
 totp: install
 	@$(BIN)/python manage.py demo_totp $(USER)
 
-test: test-sqlite test-postgres
+test: test-sqlite test-postgres e2e
 
 test-sqlite: install
-	$(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -q -m "not browser" $(PYTEST_ARGS)
 
 test-postgres: install postgres
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -q -m "not browser" $(PYTEST_ARGS)
+
+# Browser journeys: headless Debian chromium driven by Playwright against a server with the demo data set.
+e2e: install browser
+	$(BIN)/pytest -n 2 -q -m browser $(PYTEST_ARGS)
+
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 postgres:
 	@scripts/ensure-postgres.sh

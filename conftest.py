@@ -7,10 +7,17 @@ in county A (武侯区 510107); an investigator in county B (金牛区 510106, s
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+DB_FIXTURES = {"db", "transactional_db", "live_server"}
+ROOT = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +26,129 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
     with django_db_blocker.unblock():
         regions_load()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: Any) -> None:
+    """Reference divisions are committed once per test database; a transactional test (live server, browser)
+    flushes them at teardown, so the next test that needs the database loads them again."""
+    if not DB_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    from homeward.regions.models import Division
+    from homeward.regions.services import regions_load
+
+    with blocker.unblock():
+        if not Division.objects.exists():
+            regions_load()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: Any, call: Any) -> Any:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright (no browser download). `make browser` installs it."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: run `make browser` (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the Django ORM calls in tests are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def e2e_server(tmp_path_factory: Any) -> Iterator[str]:
+    """Homeward as a user runs it: its own SQLite database, migrated, with reference and demo data, served by
+    `manage.py runserver` in a subprocess. Browser journeys log in as the demo users of the README."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    var = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "homeward.settings.dev",
+        "DATABASE_URL": f"sqlite:///{var / 'e2e.sqlite3'}",
+        "HOMEWARD_VAR_DIR": str(var),
+        "DEBUG": "true",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "--noinput", "-v0"], ["load_regions"], ["load_demo", "--quiet-logins"]):
+        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, capture_output=True)
+    port = _free_port()
+    log = (var / "server.log").open("w")
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env, cwd=ROOT, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=2)  # noqa: S310 - our own loopback server
+                break
+            except OSError:
+                time.sleep(0.1)  # waiting for a subprocess to listen, not for the clock
+        else:
+            pytest.fail(f"the e2e server did not start; see {var / 'server.log'}")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+
+
+def demo_code(username: str) -> str:
+    """The current TOTP code of a demo user."""
+    from django_otp.oath import totp
+
+    from homeward.demo.data import demo_totp_key_hex
+
+    return f"{totp(bytes.fromhex(demo_totp_key_hex(username))):06d}"
+
+
+@pytest.fixture
+def page(browser: Any, request: Any) -> Iterator[Any]:
+    """A fresh browser page in Chinese; a screenshot lands in test-results/ when the test fails."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 412, "height": 915})
+    new_page = context.new_page()
+    yield new_page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        out = Path("test-results")
+        out.mkdir(exist_ok=True)
+        new_page.screenshot(path=str(out / f"{request.node.name}.png"), full_page=True)
+    context.close()
 
 
 COUNTY_A, COUNTY_B, PROVINCE, OTHER_COUNTY = "510107", "510106", "510000", "530102"
