@@ -470,14 +470,12 @@ def case_register(*, actor: Any, data: CaseData) -> Case:
     )
     if leader is not None:
         url = _case_url(case)
-        transaction.on_commit(
-            lambda: notify(
-                kind="case_leader",
-                title=_("You lead the case group of %(number)s") % {"number": case.number},
-                url=url,
-                users=[leader],
-                dedupe_key=f"case-leader-{case.pk}-{leader.pk}",
-            )
+        notify(
+            kind="case_leader",
+            title=_("You lead the case group of %(number)s") % {"number": case.number},
+            url=url,
+            users=[leader],
+            dedupe_key=f"case-leader-{case.pk}-{leader.pk}",
         )
     return case
 
@@ -542,13 +540,11 @@ def group_member_add(*, actor: Any, case_id: Any, username: str) -> CaseGroupMem
         detail={"member": user.get_username(), "agency": user.agency_id},
     )
     url = _case_url(case)
-    transaction.on_commit(
-        lambda: notify(
-            kind="case_group",
-            title=_("You joined the case group of %(number)s") % {"number": case.number},
-            url=url,
-            users=[user],
-        )
+    notify(
+        kind="case_group",
+        title=_("You joined the case group of %(number)s") % {"number": case.number},
+        url=url,
+        users=[user],
     )
     return member
 
@@ -1512,16 +1508,14 @@ def supervision_list(
     if case is not None and (leader := selectors.leader_of(case)) is not None:
         recipients.append(leader)
     url = _supervision_url(supervision)
-    transaction.on_commit(
-        lambda: notify(
-            kind="supervision",
-            title=_("Listed for supervision by %(agency)s, deadline %(date)s")
-            % {"agency": supervision.supervisor_agency, "date": deadline},
-            body=requirements,
-            url=url,
-            users=recipients,
-            dedupe_key=f"supervision-{supervision.pk}",
-        )
+    notify(
+        kind="supervision",
+        title=_("Listed for supervision by %(agency)s, deadline %(date)s")
+        % {"agency": supervision.supervisor_agency, "date": deadline},
+        body=requirements,
+        url=url,
+        users=recipients,
+        dedupe_key=f"supervision-{supervision.pk}",
     )
     return supervision
 
@@ -1578,13 +1572,11 @@ def supervision_report_file(*, actor: Any, supervision_id: Any, text: str) -> Su
         _event(supervision.case, actor, EventKind.SUPERVISION, _("progress reported to the supervisor"))
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=supervision, detail={"report": report.pk})
     url, listed_by = _supervision_url(supervision), supervision.listed_by
-    transaction.on_commit(
-        lambda: notify(
-            kind="supervision_report",
-            title=_("Progress report on supervised item %(id)d") % {"id": supervision.pk},
-            url=url,
-            users=[listed_by],
-        )
+    notify(
+        kind="supervision_report",
+        title=_("Progress report on supervised item %(id)d") % {"id": supervision.pk},
+        url=url,
+        users=[listed_by],
     )
     return report
 

@@ -51,3 +51,12 @@ def clock() -> Any:
 
     with time_machine.travel("2026-02-01 10:00 +0800", tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """Service messages are asserted in English (the source language); pages are checked in both."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
