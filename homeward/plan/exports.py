@@ -19,7 +19,16 @@ from homeward.plan import indicators as ind
 from homeward.plan.models import Dimension, EvaluationItem, EvaluationRound
 from homeward.regions.selectors import division_label, scope_prefix
 
-SECTION_NUMBERS = {"二.(一)": "1", "二.(二)": "2", "二.(三)": "3", "二.(四)": "4", "二.(五)": "5", "二.(六)": "6"}
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SECTION_NUMBERS = {
+    "二.(一)": "1",
+    "二.(二)": "2",
+    "二.(三)": "3",
+    "二.(四)": "4",
+    "二.(五)": "5",
+    "二.(六)": "6",
+}
 
 
 def _items(round_: EvaluationRound, dimension: str) -> list[EvaluationItem]:
@@ -58,7 +67,16 @@ MEASURE_HEADERS = [
     "Score",
     "Comment",
 ]
-AGENCY_HEADERS = ["Agency", "Division", "Reports", "Submitted", "Implementation plans", "Activities", "Score", "Comment"]
+AGENCY_HEADERS = [
+    "Agency",
+    "Division",
+    "Reports",
+    "Submitted",
+    "Implementation plans",
+    "Activities",
+    "Score",
+    "Comment",
+]
 REGION_HEADERS = [
     "Region",
     "Code",
@@ -218,7 +236,11 @@ def round_docx(round_: EvaluationRound) -> bytes:
     table(_("By measure"), MEASURE_HEADERS, measure_rows(round_))
     table(_("By agency"), AGENCY_HEADERS, agency_rows(round_))
     table(_("By region"), REGION_HEADERS, region_rows(round_))
-    table(_("Indicators computed from Homeward's data"), ["Indicator", "Key", "Where", "Value"], indicator_rows(round_))
+    table(
+        _("Indicators computed from Homeward's data"),
+        ["Indicator", "Key", "Where", "Value"],
+        indicator_rows(round_),
+    )
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -252,4 +274,3 @@ def round_xlsx(round_: EvaluationRound) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-

@@ -31,11 +31,14 @@ from django.utils.translation import gettext_lazy as _
 log = logging.getLogger(__name__)
 
 
+COUNT = _("count")
+
+
 @dataclass(frozen=True)
 class IndicatorSpec:
     key: str  # "<app>.<function>"
     label: Any
-    unit: Any = _("count")
+    unit: Any = COUNT
     higher_is_better: bool = True
 
     @property

@@ -113,7 +113,12 @@ class AdoptionMeasure(models.Model):
 
     class Meta:
         ordering = ["measure__position"]
-        constraints = [models.UniqueConstraint(fields=["adoption", "measure"], name="plan_adoption_measure_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["adoption", "measure"], name="plan_adoption_measure_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.adoption_id}:{self.measure_id}"
 
 
 class ImplementationStatus(models.TextChoices):
@@ -144,7 +149,9 @@ class ImplementationPlan(JurisdictionalModel):
     class Meta:
         ordering = ["-year", "measure__position"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "measure", "year"], name="plan_one_implementation_per_year")
+            models.UniqueConstraint(
+                fields=["agency", "measure", "year"], name="plan_one_implementation_per_year"
+            )
         ]
 
     def __str__(self) -> str:
@@ -162,6 +169,9 @@ class PlanTarget(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.target}{self.unit}"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -232,6 +242,9 @@ class ReportFigure(models.Model):
     class Meta:
         ordering = ["computed", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.name} {self.value}{self.unit}"
+
 
 class ContributionStatus(models.TextChoices):
     PENDING = "pending", _("pending")
@@ -244,7 +257,9 @@ class ReportContribution(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="contributions")
     agency = models.ForeignKey(AGENCY, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("our part"), blank=True)
-    status = models.CharField(max_length=10, choices=ContributionStatus.choices, default=ContributionStatus.PENDING)
+    status = models.CharField(
+        max_length=10, choices=ContributionStatus.choices, default=ContributionStatus.PENDING
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -252,7 +267,12 @@ class ReportContribution(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["report", "agency"], name="plan_one_contribution_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "agency"], name="plan_one_contribution_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.agency_id}"
 
 
 class ReportEvent(models.Model):
@@ -266,6 +286,9 @@ class ReportEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d}"
 
 
 class ActivityKind(models.TextChoices):
@@ -309,7 +332,9 @@ class EvidenceFile(JurisdictionalModel):
     report = models.ForeignKey(
         ProgressReport, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
-    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
     file = models.FileField(upload_to=evidence_path, max_length=200)
     name = models.CharField(max_length=120)
     content_type = models.CharField(max_length=80)
@@ -319,6 +344,9 @@ class EvidenceFile(JurisdictionalModel):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -381,6 +409,9 @@ class EvaluationItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "dimension", "key"], name="plan_evaluation_item_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.key}"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -448,6 +479,9 @@ class SupervisionUpdate(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.listing_id} {self.at:%Y-%m-%d}"
+
 
 class SubjectKind(models.TextChoices):
     REGION = "region", _("region")
@@ -464,7 +498,9 @@ class Assessment(JurisdictionalModel):
 
     year = models.PositiveSmallIntegerField(_("year"))
     subject_kind = models.CharField(_("assessed"), max_length=8, choices=SubjectKind.choices)
-    subject_agency = models.ForeignKey(AGENCY, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subject_agency = models.ForeignKey(
+        AGENCY, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # "region:510107" or "agency:12": one assessment per subject and year (NULL agencies would not collide).
     subject_key = models.CharField(max_length=40)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
@@ -505,7 +541,9 @@ class AssessmentEvidence(models.Model):
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
-    report = models.ForeignKey(ProgressReport, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     listing = models.ForeignKey(
         SupervisionListing, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -519,3 +557,6 @@ class AssessmentEvidence(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.kind}"

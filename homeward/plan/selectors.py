@@ -96,7 +96,7 @@ class AgencyMeasures:
 
 
 def agency_measures(agency: Any) -> AgencyMeasures:
-    """"Our measures": what the agency (or its national line) leads and cooperates on, in plan order."""
+    """ "Our measures": what the agency (or its national line) leads and cooperates on, in plan order."""
     line = agency_line(agency)
     result = AgencyMeasures(line=line)
     names = names_for_line(line)
@@ -111,7 +111,10 @@ def agency_measures(agency: Any) -> AgencyMeasures:
     for row in rows:
         roles[row.measure_id].add(row.role)
     # Named both as itself and through the group: leading wins.
-    seen = {mid: (Responsibility.LEAD if Responsibility.LEAD in r else Responsibility.COOPERATING) for mid, r in roles.items()}
+    seen = {
+        mid: (Responsibility.LEAD if Responsibility.LEAD in r else Responsibility.COOPERATING)
+        for mid, r in roles.items()
+    }
     by_id = {m.pk: m for m in Measure.objects.filter(pk__in=seen).prefetch_related("responsibilities")}
     for measure_id, role in seen.items():
         (result.leads if role == Responsibility.LEAD else result.cooperates).append(by_id[measure_id])
@@ -162,7 +165,9 @@ def _agency_scope(actor: Any, queryset: QuerySet[M], extra: Q | None = None) -> 
     else:
         line = agency_line(actor.agency)
         if line:
-            same_line = Q(agency__type__in=line_agency_types(line)) | Q(agency__is_national=True, agency__name=line)
+            same_line = Q(agency__type__in=line_agency_types(line)) | Q(
+                agency__is_national=True, agency__name=line
+            )
             condition |= same_line & ~Q(jurisdiction=actor.agency.division_id)
     if extra is not None:
         condition |= extra
@@ -213,7 +218,10 @@ def implementation_plan_get(
 ) -> ImplementationPlan:
     require(actor, "plan.view")
     queryset = _agency_scope(
-        actor, ImplementationPlan.objects.select_related("agency", "measure", "adoption").prefetch_related("targets")
+        actor,
+        ImplementationPlan.objects.select_related("agency", "measure", "adoption").prefetch_related(
+            "targets"
+        ),
     )
     return _get(actor, queryset, plan_id, purpose, audit_read)
 
@@ -225,7 +233,9 @@ def activity_list(*, actor: Any, limit: int = 300) -> QuerySet[Activity]:
 
 def activity_get(*, actor: Any, activity_id: Any, purpose: str = "", audit_read: bool = True) -> Activity:
     require(actor, "plan.view")
-    queryset = _agency_scope(actor, Activity.objects.select_related("agency", "measure").prefetch_related("evidence"))
+    queryset = _agency_scope(
+        actor, Activity.objects.select_related("agency", "measure").prefetch_related("evidence")
+    )
     return _get(actor, queryset, activity_id, purpose, audit_read)
 
 
@@ -243,10 +253,14 @@ def evidence_get(*, actor: Any, evidence_id: Any) -> EvidenceFile:
 def adoption_list(*, actor: Any) -> QuerySet[LocalAdoption]:
     """Local rules and yearly plans are public policy inside the administration: everyone in scope sees them."""
     require(actor, "plan.view")
-    return access.visible_to(actor, LocalAdoption.objects.select_related("agency").annotate(n=Count("mapped")))
+    return access.visible_to(
+        actor, LocalAdoption.objects.select_related("agency").annotate(n=Count("mapped"))
+    )
 
 
-def adoption_get(*, actor: Any, adoption_id: Any, purpose: str = "", audit_read: bool = True) -> LocalAdoption:
+def adoption_get(
+    *, actor: Any, adoption_id: Any, purpose: str = "", audit_read: bool = True
+) -> LocalAdoption:
     require(actor, "plan.view")
     queryset = LocalAdoption.objects.select_related("agency").prefetch_related("mapped__measure")
     return _get(actor, queryset, adoption_id, purpose, audit_read)
@@ -283,9 +297,13 @@ def listing_list(*, actor: Any, state: str = "") -> list[SupervisionListing]:
     return listings
 
 
-def listing_get(*, actor: Any, listing_id: Any, purpose: str = "", audit_read: bool = True) -> SupervisionListing:
+def listing_get(
+    *, actor: Any, listing_id: Any, purpose: str = "", audit_read: bool = True
+) -> SupervisionListing:
     require(actor, "plan.view")
-    queryset = SupervisionListing.objects.select_related("listed_by_agency").prefetch_related("updates__actor")
+    queryset = SupervisionListing.objects.select_related("listed_by_agency").prefetch_related(
+        "updates__actor"
+    )
     return _get(actor, queryset, listing_id, purpose, audit_read)
 
 
@@ -308,7 +326,9 @@ def assessment_list(*, actor: Any, year: int | None = None) -> QuerySet[Assessme
     return assessments.filter(year=year) if year else assessments
 
 
-def assessment_get(*, actor: Any, assessment_id: Any, purpose: str = "", audit_read: bool = True) -> Assessment:
+def assessment_get(
+    *, actor: Any, assessment_id: Any, purpose: str = "", audit_read: bool = True
+) -> Assessment:
     require(actor, "plan.view")
     queryset = _assessment_scope(actor).prefetch_related(
         "evidence__report__measure", "evidence__activity", "evidence__listing"
@@ -403,7 +423,9 @@ def work_in_period(prefix: str, start: date, end: date) -> dict[str, Any]:
             jurisdiction__startswith=prefix, held_on__gte=start, held_on__lt=end
         ).select_related("agency", "measure")
     )
-    by_measure: dict[int, dict[str, Any]] = defaultdict(lambda: {"reports": [], "plans": [], "activities": []})
+    by_measure: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"reports": [], "plans": [], "activities": []}
+    )
     for r in reports:
         by_measure[r.measure_id]["reports"].append(r)
     for p in plans:

@@ -121,20 +121,31 @@ def _require_agency(actor: Any) -> Agency:
     return agency
 
 
-def _text(value: str | None, field_name: str, errors: dict[str, list[str]], *, required: bool = False,
-          max_length: int = TEXT_MAX) -> str:
+def _text(
+    value: str | None,
+    field_name: str,
+    errors: dict[str, list[str]],
+    *,
+    required: bool = False,
+    max_length: int = TEXT_MAX,
+) -> str:
     value = (value or "").strip()
     if required and not value:
         errors.setdefault(field_name, []).append(_("This field is required."))
     if len(value) > max_length:
-        errors.setdefault(field_name, []).append(
-            _("At most %(n)d characters.") % {"n": max_length}
-        )
+        errors.setdefault(field_name, []).append(_("At most %(n)d characters.") % {"n": max_length})
     return value
 
 
-def _decimal(value: Any, field_name: str, errors: dict[str, list[str]], *, required: bool = False,
-             minimum: Decimal | None = Decimal(0), maximum: Decimal | None = None) -> Decimal | None:
+def _decimal(
+    value: Any,
+    field_name: str,
+    errors: dict[str, list[str]],
+    *,
+    required: bool = False,
+    minimum: Decimal | None = Decimal(0),
+    maximum: Decimal | None = None,
+) -> Decimal | None:
     if value is None or value == "":
         if required:
             errors.setdefault(field_name, []).append(_("This field is required."))
@@ -172,9 +183,11 @@ def _raise(errors: dict[str, list[str]]) -> None:
 
 
 def _measure(measure_id: Any) -> Measure:
-    measure = Measure.objects.filter(pk=measure_id).prefetch_related("responsibilities").first() if str(
-        measure_id
-    ).isdigit() else None
+    measure = (
+        Measure.objects.filter(pk=measure_id).prefetch_related("responsibilities").first()
+        if str(measure_id).isdigit()
+        else None
+    )
     if measure is None:
         raise ValidationError({"measure": [_("No such measure.")]})
     return measure
@@ -192,9 +205,13 @@ def parse_period(period: str) -> tuple[date, date]:
     if not PLAN_FIRST_YEAR <= year <= PLAN_LAST_YEAR:
         raise ValidationError({"period": [_("A period within the plan, 2021–2030.")]})
     if match.group(2):
-        return (date(year, 1, 1), date(year, 7, 1)) if match.group(2) == "H1" else (
-            date(year, 7, 1),
-            date(year + 1, 1, 1),
+        return (
+            (date(year, 1, 1), date(year, 7, 1))
+            if match.group(2) == "H1"
+            else (
+                date(year, 7, 1),
+                date(year + 1, 1, 1),
+            )
         )
     if match.group(3):
         q = int(match.group(3)[1])
@@ -236,7 +253,8 @@ def plan_import(*, actor: Any = None, plan: Plan | None = None) -> ImportResult:
     result = ImportResult(counts=plan.counts())
     result.agencies_created = national_agencies_load()
     national = {
-        a.name: a for a in Agency.objects.filter(division_id=settings.NATIONAL_DIVISION_CODE, is_national=True)
+        a.name: a
+        for a in Agency.objects.filter(division_id=settings.NATIONAL_DIVISION_CODE, is_national=True)
     }
     titles = _section_titles(plan)
     existing = {m.code: m for m in Measure.objects.prefetch_related("responsibilities")}
@@ -359,14 +377,20 @@ def _validate_implementation(actor: Any, agency: Agency, data: ImplementationDat
     except ValidationError as exc:
         errors.update(exc.message_dict)
         measure = None
-    if measure is not None and not selectors.is_coordinator(actor) and _is_member_agency(agency, measure) is None:
+    if (
+        measure is not None
+        and not selectors.is_coordinator(actor)
+        and _is_member_agency(agency, measure) is None
+    ):
         errors.setdefault("measure", []).append(
             _("Your agency neither leads nor cooperates on this measure.")
         )
     clean["measure"] = measure
     clean["year"] = _year(data.year, errors)
     clean["actions"] = _text(data.actions, "actions", errors, required=True)
-    clean["responsible_unit"] = _text(data.responsible_unit, "responsible_unit", errors, required=True, max_length=120)
+    clean["responsible_unit"] = _text(
+        data.responsible_unit, "responsible_unit", errors, required=True, max_length=120
+    )
     clean["budget_line"] = _text(data.budget_line, "budget_line", errors, max_length=120)
     clean["budget_amount"] = _decimal(data.budget_amount, "budget_amount", errors)
     if data.status not in ImplementationStatus.values:
@@ -374,9 +398,11 @@ def _validate_implementation(actor: Any, agency: Agency, data: ImplementationDat
     clean["status"] = data.status
     clean["adoption"] = None
     if data.adoption_id:
-        adoption = selectors.adoption_list(actor=actor).filter(pk=data.adoption_id).first() if str(
-            data.adoption_id
-        ).isdigit() else None
+        adoption = (
+            selectors.adoption_list(actor=actor).filter(pk=data.adoption_id).first()
+            if str(data.adoption_id).isdigit()
+            else None
+        )
         if adoption is None:
             errors.setdefault("adoption", []).append(_("No such local rule or yearly plan."))
         clean["adoption"] = adoption
@@ -389,7 +415,9 @@ def _validate_implementation(actor: Any, agency: Agency, data: ImplementationDat
         key = (t.indicator_key or "").strip()
         if key and key not in ind.BY_KEY:
             errors.setdefault("targets", []).append(_("Unknown computed indicator %(k)s.") % {"k": key})
-        targets.append(PlanTarget(name=name, target=value, unit=(t.unit or "")[:20], indicator_key=key))
+        targets.append(
+            PlanTarget(name=name, target=value or Decimal(0), unit=(t.unit or "")[:20], indicator_key=key)
+        )
     clean["targets"] = targets
     _raise(errors)
     return clean
@@ -409,7 +437,9 @@ def implementation_plan_save(
     clean = _validate_implementation(actor, agency, data)
     targets = clean.pop("targets")
     if plan_id is None:
-        if ImplementationPlan.objects.filter(agency=agency, measure=clean["measure"], year=clean["year"]).exists():
+        if ImplementationPlan.objects.filter(
+            agency=agency, measure=clean["measure"], year=clean["year"]
+        ).exists():
             raise ValidationError(
                 {"year": [_("Your agency already has an implementation plan for this measure and year.")]}
             )
@@ -479,6 +509,7 @@ def adoption_create(*, actor: Any, data: AdoptionData) -> LocalAdoption:
         seen.add(measure.pk)
         mapped.append((measure, _text(local_text, "measures", errors, max_length=2000)))
     _raise(errors)
+    assert data.adopted_on is not None
     adoption = LocalAdoption.objects.create(
         jurisdiction=agency.division_id,
         agency=agency,
@@ -553,7 +584,9 @@ def _clean_report(data: ReportData) -> tuple[dict[str, Any], list[ReportFigure] 
 
 
 @transaction.atomic
-def report_create(*, actor: Any, measure_id: Any, period: str, data: ReportData | None = None) -> ProgressReport:
+def report_create(
+    *, actor: Any, measure_id: Any, period: str, data: ReportData | None = None
+) -> ProgressReport:
     """The lead agency opens its report on a measure for a period; cooperating agencies are asked for their parts."""
     selectors.require(actor, "plan.write")
     agency = _require_agency(actor)
@@ -572,7 +605,9 @@ def report_create(*, actor: Any, measure_id: Any, period: str, data: ReportData 
         )
     period = period.strip().upper()
     if ProgressReport.objects.filter(agency=agency, measure=measure, period=period).exists():
-        raise ValidationError({"period": [_("Your agency already has a report on this measure for this period.")]})
+        raise ValidationError(
+            {"period": [_("Your agency already has a report on this measure for this period.")]}
+        )
     clean, figures = _clean_report(data or ReportData())
     report = ProgressReport.objects.create(
         jurisdiction=agency.division_id,
@@ -791,6 +826,7 @@ def activity_create(*, actor: Any, data: ActivityData) -> Activity:
         except ValidationError as exc:
             errors.update(exc.message_dict)
     _raise(errors)
+    assert data.held_on is not None
     activity = Activity.objects.create(
         jurisdiction=agency.division_id,
         agency=agency,
@@ -841,7 +877,9 @@ def evidence_add(
         raise ValidationError(_("Attach evidence to one report or one activity."))
     report = activity = None
     if report_id is not None:
-        report = selectors.report_get(actor=actor, report_id=report_id, purpose="add evidence", audit_read=False)
+        report = selectors.report_get(
+            actor=actor, report_id=report_id, purpose="add evidence", audit_read=False
+        )
         is_contributor = report.contributions.filter(agency_id=actor.agency_id).exists()
         if report.agency_id != actor.agency_id and not is_contributor:
             raise PermissionDenied
@@ -935,15 +973,15 @@ def _region_codes(scope_code: str, work: dict[str, Any]) -> list[str]:
         return [scope_code]
     codes = {r.jurisdiction for rows in (work["reports"], work["plans"], work["activities"]) for r in rows}
     codes |= set(
-        SupervisionListing.objects.filter(jurisdiction__startswith=prefix).values_list("jurisdiction", flat=True)
+        SupervisionListing.objects.filter(jurisdiction__startswith=prefix).values_list(
+            "jurisdiction", flat=True
+        )
     )
     return sorted(c for c in codes if c != scope_code and c.startswith(prefix))
 
 
 def _indicator_data(prefix: str, start: date, end: date) -> dict[str, Any]:
-    return {
-        v.key: v.value for v in ind.compute(prefix, start, end) if v.available
-    }
+    return {v.key: v.value for v in ind.compute(prefix, start, end) if v.available}
 
 
 @transaction.atomic
@@ -965,7 +1003,8 @@ def evaluation_assemble(*, actor: Any, round_id: Any) -> EvaluationRound:
         latest = max(reports, key=lambda r: (r.period_start, r.pk), default=None)
         return {
             "reports": len(reports),
-            "reports_submitted": by_status.get(ReportStatus.SUBMITTED, 0) + by_status.get(ReportStatus.ACCEPTED, 0),
+            "reports_submitted": by_status.get(ReportStatus.SUBMITTED, 0)
+            + by_status.get(ReportStatus.ACCEPTED, 0),
             "reports_accepted": by_status.get(ReportStatus.ACCEPTED, 0),
             "reports_returned": by_status.get(ReportStatus.RETURNED, 0),
             "latest_progress": latest.progress if latest else "",
@@ -979,7 +1018,9 @@ def evaluation_assemble(*, actor: Any, round_id: Any) -> EvaluationRound:
             {
                 "section": measure.section,
                 "kind": measure.kind,
-                "lead_agencies": [r.name for r in measure.responsibilities.all() if r.role == Responsibility.LEAD],
+                "lead_agencies": [
+                    r.name for r in measure.responsibilities.all() if r.role == Responsibility.LEAD
+                ],
                 "implementation_plans": len(bucket["plans"]),
                 "activities": len(bucket["activities"]),
                 "indicators": {},
@@ -1010,7 +1051,9 @@ def evaluation_assemble(*, actor: Any, round_id: Any) -> EvaluationRound:
         data = report_summary(in_region)
         data.update(
             {
-                "implementation_plans": sum(1 for p in work["plans"] if p.jurisdiction.startswith(region_prefix)),
+                "implementation_plans": sum(
+                    1 for p in work["plans"] if p.jurisdiction.startswith(region_prefix)
+                ),
                 "activities": sum(1 for a in work["activities"] if a.jurisdiction.startswith(region_prefix)),
                 "supervision_listings": len(listings),
                 "supervision_overdue": sum(1 for li in listings if li.state_on(today) == "overdue"),
@@ -1021,9 +1064,7 @@ def evaluation_assemble(*, actor: Any, round_id: Any) -> EvaluationRound:
 
     existing = {(i.dimension, i.key): i for i in round_.items.all()}
     keep: set[int] = set()
-    position = 0
-    for dimension, key, label, data in items:
-        position += 1
+    for position, (dimension, key, label, data) in enumerate(items, start=1):
         item = existing.get((dimension, key))
         if item is None:
             item = EvaluationItem.objects.create(
@@ -1037,12 +1078,16 @@ def evaluation_assemble(*, actor: Any, round_id: Any) -> EvaluationRound:
     round_.items.exclude(pk__in=keep).filter(score__isnull=True).delete()
     round_.assembled_at = timezone.now()
     round_.save(update_fields=["assembled_at", "updated_at"])
-    _audit(actor, AuditAction.UPDATE, round_, assembled=len(items), overall=_indicator_data(prefix, start, end))
+    _audit(
+        actor, AuditAction.UPDATE, round_, assembled=len(items), overall=_indicator_data(prefix, start, end)
+    )
     return round_
 
 
 @transaction.atomic
-def evaluation_score(*, actor: Any, round_id: Any, item_id: Any, score: Any, comment: str = "") -> EvaluationItem:
+def evaluation_score(
+    *, actor: Any, round_id: Any, item_id: Any, score: Any, comment: str = ""
+) -> EvaluationItem:
     round_ = selectors.round_get(actor=actor, round_id=round_id, purpose="score", audit_read=False)
     if round_.status != RoundStatus.OPEN:
         raise ValidationError(_("The round is closed."))
@@ -1060,7 +1105,15 @@ def evaluation_score(*, actor: Any, round_id: Any, item_id: Any, score: Any, com
     item.scored_by = actor
     item.scored_at = timezone.now()
     item.save(update_fields=["score", "comment", "scored_by", "scored_at"])
-    _audit(actor, AuditAction.UPDATE, round_, item=item.pk, dimension=item.dimension, key=item.key, score=str(value))
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        round_,
+        item=item.pk,
+        dimension=item.dimension,
+        key=item.key,
+        score=str(value),
+    )
     return item
 
 
@@ -1206,7 +1259,9 @@ def supervision_check(*, today: date | None = None) -> dict[str, int]:
 
     today = today or timezone.localdate()
     warned = overdue = 0
-    open_listings = SupervisionListing.objects.filter(status=ListingStatus.OPEN).select_related("listed_by_agency")
+    open_listings = SupervisionListing.objects.filter(status=ListingStatus.OPEN).select_related(
+        "listed_by_agency"
+    )
     for listing in open_listings:
         state = listing.state_on(today)
         if state == "warning":
@@ -1287,7 +1342,9 @@ def assessment_create(*, actor: Any, data: AssessmentData) -> Assessment:
         else:
             code = subject_agency.division_id
             if subject_agency.pk == agency.pk or not code.startswith(scope_prefix(agency.division_id)):
-                errors.setdefault("agency_id", []).append(_("Only an agency in your jurisdiction, not your own."))
+                errors.setdefault("agency_id", []).append(
+                    _("Only an agency in your jurisdiction, not your own.")
+                )
             key = f"agency:{subject_agency.pk}"
     else:
         errors.setdefault("subject_kind", []).append(_("A region or an agency."))
@@ -1316,7 +1373,9 @@ def assessment_create(*, actor: Any, data: AssessmentData) -> Assessment:
 
 def _draft_assessment(actor: Any, assessment_id: Any, purpose: str) -> Assessment:
     selectors.require(actor, "plan.coordinate")
-    assessment = selectors.assessment_get(actor=actor, assessment_id=assessment_id, purpose=purpose, audit_read=False)
+    assessment = selectors.assessment_get(
+        actor=actor, assessment_id=assessment_id, purpose=purpose, audit_read=False
+    )
     if assessment.assessed_by_agency_id != actor.agency_id:
         raise PermissionDenied(_("Only the assessing office changes an assessment."))
     if assessment.status != AssessmentStatus.DRAFT:
@@ -1346,7 +1405,9 @@ def assessment_evidence_add(*, actor: Any, assessment_id: Any, data: EvidenceDat
     evidence.points = _decimal(data.points, "points", errors, minimum=Decimal(-100), maximum=Decimal(100))
     fetch = {
         EvidenceKind.REPORT: lambda pk: selectors.report_get(actor=actor, report_id=pk, audit_read=False),
-        EvidenceKind.ACTIVITY: lambda pk: selectors.activity_get(actor=actor, activity_id=pk, audit_read=False),
+        EvidenceKind.ACTIVITY: lambda pk: selectors.activity_get(
+            actor=actor, activity_id=pk, audit_read=False
+        ),
         EvidenceKind.LISTING: lambda pk: selectors.listing_get(actor=actor, listing_id=pk, audit_read=False),
     }
     if data.kind in fetch:
@@ -1363,7 +1424,9 @@ def assessment_evidence_add(*, actor: Any, assessment_id: Any, data: EvidenceDat
         if spec is None:
             errors.setdefault("indicator_key", []).append(_("Unknown computed indicator."))
         else:
-            value = ind.compute_one(spec, prefix, date(assessment.year, 1, 1), date(assessment.year + 1, 1, 1))
+            value = ind.compute_one(
+                spec, prefix, date(assessment.year, 1, 1), date(assessment.year + 1, 1, 1)
+            )
             if not value.available:
                 errors.setdefault("indicator_key", []).append(_("This indicator is not available yet."))
             else:

@@ -28,7 +28,9 @@ def assembled(pp, time_machine):
     open_report(pp.police_b, measure, "2025H1")
     services.activity_create(
         actor=pp.women_officer_a,
-        data=ActivityData(kind="training", title="反拐培训", held_on=date(2025, 5, 1), count=80, measure_id=measure.pk),
+        data=ActivityData(
+            kind="training", title="反拐培训", held_on=date(2025, 5, 1), count=80, measure_id=measure.pk
+        ),
     )
     round_ = services.evaluation_open(actor=pp.coord_province, kind=EvaluationKind.MID_TERM)
     services.evaluation_assemble(actor=pp.coord_province, round_id=round_.pk)
@@ -55,7 +57,9 @@ def test_scoring_keeps_scores_across_reassembly_and_checks_input(pp, assembled, 
     round_, measure = assembled
     item = round_.items.get(dimension=Dimension.MEASURE, key=measure.code)
     with audit_rows() as rows:
-        services.evaluation_score(actor=pp.coord_province, round_id=round_.pk, item_id=item.pk, score="85", comment="好")
+        services.evaluation_score(
+            actor=pp.coord_province, round_id=round_.pk, item_id=item.pk, score="85", comment="好"
+        )
     assert len(rows.new) == 1
     for bad in ("101", "-1", "abc", ""):
         with pytest.raises(ValidationError):
@@ -87,7 +91,11 @@ def test_word_report_opens_and_holds_the_tables(pp, assembled, audit_rows):
     assert measure.code in codes
     row = measures.rows[1 + codes.index(measure.code)]
     assert row.cells[3].text == "2" and row.cells[4].text == "1"
-    assert {r.cells[0].text for r in agencies.rows[1:]} == {pp.police_a.agency.name, pp.police_b.agency.name, pp.women_a.name}
+    assert {r.cells[0].text for r in agencies.rows[1:]} == {
+        pp.police_a.agency.name,
+        pp.police_b.agency.name,
+        pp.women_a.name,
+    }
     region_rows = {r.cells[1].text: r for r in regions.rows[1:]}
     assert region_rows["510107"].cells[-2].text == "72.5"
     assert any(r.cells[1].text == "plan.activity_participants" for r in indicators.rows[1:])

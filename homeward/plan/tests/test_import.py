@@ -73,7 +73,9 @@ def test_every_responsibility_line_attached_to_the_measure_above(imported):
 
 def test_counts_per_agency_match_the_raw_text(imported):
     _n, leads, coops, _numbers = raw_counts()
-    assert leads["公安部"] == 54 and leads["民政部"] == 28 and leads["司法部"] == 16 and coops["全国妇联"] == 38
+    assert (
+        leads["公安部"] == 54 and leads["民政部"] == 28 and leads["司法部"] == 16 and coops["全国妇联"] == 38
+    )
     own = MeasureAgency.objects.filter(measure__agencies_from="own")
     db_leads = Counter(own.filter(role=Responsibility.LEAD).values_list("name", flat=True))
     db_coops = Counter(own.filter(role=Responsibility.COOPERATING).values_list("name", flat=True))
@@ -86,9 +88,14 @@ def test_derived_headings_take_agencies_from_sub_measures(imported):
     assert heading.agencies_from == "sub_measures"
     assert heading.children.count() > 0
     child_leads = set(
-        MeasureAgency.objects.filter(measure__parent=heading, role=Responsibility.LEAD).values_list("name", flat=True)
+        MeasureAgency.objects.filter(measure__parent=heading, role=Responsibility.LEAD).values_list(
+            "name", flat=True
+        )
     )
-    assert set(heading.responsibilities.filter(role=Responsibility.LEAD).values_list("name", flat=True)) == child_leads
+    assert (
+        set(heading.responsibilities.filter(role=Responsibility.LEAD).values_list("name", flat=True))
+        == child_leads
+    )
 
 
 def test_import_is_idempotent_and_audited_once(db, audit_rows):

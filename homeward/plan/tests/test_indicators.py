@@ -14,8 +14,13 @@ from homeward.plan.services import ActivityData, activity_create
 pytestmark = pytest.mark.django_db
 
 # Seeded "alerts": (jurisdiction, day found). The fake module counts them the way the alerts app is asked to.
-FOUND = [("510107", date(2025, 2, 1)), ("510107", date(2025, 6, 30)), ("510107", date(2025, 7, 1)),
-         ("510106", date(2025, 3, 3)), ("530102", date(2025, 3, 3))]
+FOUND = [
+    ("510107", date(2025, 2, 1)),
+    ("510107", date(2025, 6, 30)),
+    ("510107", date(2025, 7, 1)),
+    ("510106", date(2025, 3, 3)),
+    ("530102", date(2025, 3, 3)),
+]
 
 
 @pytest.fixture
@@ -48,10 +53,14 @@ def test_alerts_found_per_prefix_and_period(fake_alerts):
 
 
 def test_missing_module_function_or_failure_is_not_available(fake_alerts):
-    got = values("", date(2025, 1, 1), date(2026, 1, 1), ["alerts.alerts_released", "alerts.median_hours_to_find"])
+    got = values(
+        "", date(2025, 1, 1), date(2026, 1, 1), ["alerts.alerts_released", "alerts.median_hours_to_find"]
+    )
     assert not got["alerts.alerts_released"].available and got["alerts.alerts_released"].note == "error"
     assert not got["alerts.median_hours_to_find"].available  # the module lacks the function
-    missing = ind.compute_one(ind.IndicatorSpec("nosuchapp.things", "x"), "", date(2025, 1, 1), date(2026, 1, 1))
+    missing = ind.compute_one(
+        ind.IndicatorSpec("nosuchapp.things", "x"), "", date(2025, 1, 1), date(2026, 1, 1)
+    )
     assert not missing.available and missing.note == "not available yet"
     assert ind.resolve("alerts._private") is None and ind.resolve("alerts") is None
     # every registered indicator answers, available or not, without raising
@@ -63,10 +72,13 @@ def test_plan_activities_counted_from_seeded_data(pp, time_machine):
     for held, count in ((date(2025, 3, 1), 120), (date(2025, 6, 30), 30), (date(2025, 7, 1), 500)):
         activity_create(
             actor=pp.women_officer_a,
-            data=ActivityData(kind="publicity", title="反拐宣传进社区", held_on=held, count=count, count_unit="人"),
+            data=ActivityData(
+                kind="publicity", title="反拐宣传进社区", held_on=held, count=count, count_unit="人"
+            ),
         )
     activity_create(
-        actor=pp.police_b, data=ActivityData(kind="training", title="培训", held_on=date(2025, 3, 1), count=40)
+        actor=pp.police_b,
+        data=ActivityData(kind="training", title="培训", held_on=date(2025, 3, 1), count=40),
     )
     h1 = (date(2025, 1, 1), date(2025, 7, 1))
     got = values("510107", *h1, ["plan.activities_held", "plan.activity_participants"])

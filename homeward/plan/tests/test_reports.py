@@ -33,7 +33,9 @@ def test_full_cycle_submit_return_resubmit_accept(pp, measure, audit_rows):
     assert len(rows.new) == 1 and rows.new[0].action == "update"
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.submitted_by == pp.police_a
-    told = set(Notice.objects.filter(kind="plan.report_submitted").values_list("recipient__username", flat=True))
+    told = set(
+        Notice.objects.filter(kind="plan.report_submitted").values_list("recipient__username", flat=True)
+    )
     assert {"coord_a", "coord_prov", "coord_nat"} <= told and "coord_b" not in told
 
     with pytest.raises(ValidationError):
@@ -89,7 +91,11 @@ def test_submit_needs_what_was_done_and_one_report_per_period(pp, measure):
 
 @pytest.mark.parametrize(
     "period,start,end",
-    [("2025", "2025-01-01", "2026-01-01"), ("2025H2", "2025-07-01", "2026-01-01"), ("2024Q4", "2024-10-01", "2025-01-01")],
+    [
+        ("2025", "2025-01-01", "2026-01-01"),
+        ("2025H2", "2025-07-01", "2026-01-01"),
+        ("2024Q4", "2024-10-01", "2025-01-01"),
+    ],
 )
 def test_periods(period, start, end):
     s, e = services.parse_period(period)

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def listing(actor, code="510107", deadline=date(2025, 6, 30), **kw):
-    data = ListingData(kind="region", division_code=code, title="武侯区拐卖案件高发", reason="连续发案", deadline=deadline)
+    data = ListingData(
+        kind="region", division_code=code, title="武侯区拐卖案件高发", reason="连续发案", deadline=deadline
+    )
     for k, v in kw.items():
         setattr(data, k, v)
     return services.listing_create(actor=actor, data=data)
@@ -45,7 +47,9 @@ def test_overdue_by_clock_and_visible_to_the_level_above(pp, time_machine):
     assert [x.pk for x in selectors.listing_list(actor=pp.coord_a, state="overdue")] == [li.pk]
     result = services.supervision_check()
     assert result["overdue"] == 1
-    told = set(Notice.objects.filter(kind="plan.listing_overdue").values_list("recipient__username", flat=True))
+    told = set(
+        Notice.objects.filter(kind="plan.listing_overdue").values_list("recipient__username", flat=True)
+    )
     assert "coord_prov" in told and "coord_a" not in told
     services.listing_update_add(actor=pp.coord_a, listing_id=li.pk, text="已开展专项整治")
     with pytest.raises(PermissionDenied):
@@ -79,7 +83,9 @@ def test_assessment_traceable_veto_and_commendation(pp, time_machine, audit_rows
     other_report = open_report(pp.police_b, measure, "2025H1")
     a = services.assessment_create(
         actor=pp.coord_province,
-        data=AssessmentData(year=2025, subject_kind="region", division_code="510107", score="88", commendation="表彰"),
+        data=AssessmentData(
+            year=2025, subject_kind="region", division_code="510107", score="88", commendation="表彰"
+        ),
     )
     with pytest.raises(ValidationError):
         services.assessment_finalise(actor=pp.coord_province, assessment_id=a.pk)  # no evidence yet
@@ -87,12 +93,16 @@ def test_assessment_traceable_veto_and_commendation(pp, time_machine, audit_rows
         services.assessment_veto(actor=pp.coord_province, assessment_id=a.pk, reason="发案严重")
     with audit_rows() as rows:
         ev = services.assessment_evidence_add(
-            actor=pp.coord_province, assessment_id=a.pk, data=EvidenceData(kind="report", ref_id=report.pk, points="10")
+            actor=pp.coord_province,
+            assessment_id=a.pk,
+            data=EvidenceData(kind="report", ref_id=report.pk, points="10"),
         )
     assert len(rows.new) == 1 and ev.report == report
     with pytest.raises(ValidationError):  # county B's report is not about county A
         services.assessment_evidence_add(
-            actor=pp.coord_province, assessment_id=a.pk, data=EvidenceData(kind="report", ref_id=other_report.pk)
+            actor=pp.coord_province,
+            assessment_id=a.pk,
+            data=EvidenceData(kind="report", ref_id=other_report.pk),
         )
     ind_ev = services.assessment_evidence_add(
         actor=pp.coord_province,
@@ -102,7 +112,9 @@ def test_assessment_traceable_veto_and_commendation(pp, time_machine, audit_rows
     assert ind_ev.indicator_value == 0
     with pytest.raises(ValidationError):
         services.assessment_evidence_add(
-            actor=pp.coord_province, assessment_id=a.pk, data=EvidenceData(kind="indicator", indicator_key="x.y")
+            actor=pp.coord_province,
+            assessment_id=a.pk,
+            data=EvidenceData(kind="indicator", indicator_key="x.y"),
         )
     services.assessment_veto(actor=pp.coord_province, assessment_id=a.pk, reason="发生重大拐卖案件，预防不力")
     services.assessment_finalise(actor=pp.coord_province, assessment_id=a.pk)

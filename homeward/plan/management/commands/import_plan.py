@@ -1,7 +1,7 @@
 """Import the action plan's measures and agencies from its text. Idempotent; fails clearly on text it cannot place.
 
-    manage.py import_plan                 # the text shipped with homeward.engines.plantext
-    manage.py import_plan --file PATH     # another copy of the text (UTF-8)
+manage.py import_plan                 # the text shipped with homeward.engines.plantext
+manage.py import_plan --file PATH     # another copy of the text (UTF-8)
 """
 
 from __future__ import annotations
