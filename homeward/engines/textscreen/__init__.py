@@ -18,29 +18,19 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# Eager: these share their names with their modules (``normalise``, ``extract``), so they must be
+# bound after the submodule import, or the package attribute would be the module.
+from .extract import Entities, Lead, extract, extract_normalised
+from .lexicon import CATEGORIES, Reason
+from .normalise import Normalised, normalise
+
 if TYPE_CHECKING:
     from .cluster import Clusterer, Template
-    from .extract import Entities, Lead, extract, extract_normalised
-    from .lexicon import CATEGORIES, Reason
-    from .normalise import Normalised, normalise
     from .risk import Risk, RiskModel
 
-# Imported on first use, so that `python -m homeward.engines.textscreen` can reject bad input
-# without loading phonenumbers, OpenCC, datasketch and numpy first.
-_LAZY = {
-    "Clusterer": ".cluster",
-    "Template": ".cluster",
-    "Entities": ".extract",
-    "Lead": ".extract",
-    "extract": ".extract",
-    "extract_normalised": ".extract",
-    "CATEGORIES": ".lexicon",
-    "Reason": ".lexicon",
-    "Normalised": ".normalise",
-    "normalise": ".normalise",
-    "Risk": ".risk",
-    "RiskModel": ".risk",
-}
+# Imported on first use (datasketch, scikit-learn paths), so that the command line can reject bad
+# input quickly.
+_LAZY = {"Clusterer": ".cluster", "Template": ".cluster", "Risk": ".risk", "RiskModel": ".risk"}
 
 __all__ = [
     "CATEGORIES",

@@ -126,3 +126,13 @@ def test_normalise_is_idempotent_on_examples() -> None:
     for t in ["V❤：ABC123 電話：幺三八 一二三四 五六七八", "送*养 男 宝，营养费 5 万", "扣 扣:１２３４５"]:
         once = normalise(t).text
         assert normalise(once).text == once
+
+
+def test_package_exports_functions_not_modules() -> None:
+    import homeward.engines.textscreen as ts
+    import homeward.engines.textscreen.extract as _extract_module  # noqa: F401 - binds the submodule
+    import homeward.engines.textscreen.normalise as _normalise_module  # noqa: F401
+
+    assert ts.normalise("V❤").text == "微信"
+    assert [q.value for q in ts.extract("qq 12345").qq] == ["12345"]
+    assert ts.Clusterer.__name__ == "Clusterer" and ts.RiskModel.__name__ == "RiskModel"
