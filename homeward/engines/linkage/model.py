@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import isotonic_regression
 
 # field -> levels, weakest agreement first. The first level is the field's disagreement.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -128,9 +127,25 @@ def monotone_log_ratios(
     u = (nonmatch_counts + smoothing) / (nonmatch_counts.sum() + smoothing * k)
     raw = np.log(m / u)
     weight = match_counts + nonmatch_counts + smoothing
-    iso = isotonic_regression(raw, weights=weight, increasing=True).x
+    iso = _pool_adjacent_violators(raw, weight)
     out = [min(float(iso[0]), 0.0)] + [max(float(x), 0.0) for x in iso[1:]]
     return tuple(out)
+
+
+def _pool_adjacent_violators(y: npt.NDArray[np.float64], w: npt.NDArray[np.float64]) -> list[float]:
+    """Weighted least-squares non-decreasing fit (the classic PAV algorithm).
+
+    A handful of levels per field does not justify importing scipy.optimize, whose import
+    alone costs more than a whole command-line run on a small file.
+    """
+    blocks: list[list[float]] = []  # [weighted mean, total weight, count]
+    for yi, wi in zip(y.tolist(), w.tolist(), strict=True):
+        blocks.append([yi, wi, 1])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            m2, w2, n2 = blocks.pop()
+            m1, w1, n1 = blocks.pop()
+            blocks.append([(m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2, n1 + n2])
+    return [b[0] for b in blocks for _ in range(int(b[2]))]
 
 
 def fit_from_levels(
@@ -157,13 +172,24 @@ def fit_from_levels(
 
 
 def _platt(x: npt.NDArray[np.float64], y: npt.NDArray[np.bool_]) -> tuple[float, float]:
-    """Logistic regression of the label on the summed weight (weakly regularised)."""
-    from sklearn.linear_model import LogisticRegression
+    """Logistic regression of the label on the summed weight: ``P = logistic(a + b x)``.
 
-    lr = LogisticRegression(C=100.0)
-    lr.fit(x.reshape(-1, 1), y)
-    scale = float(lr.coef_[0, 0])
-    intercept = float(lr.intercept_[0])
+    Newton's method on the two parameters with a weak ridge on ``b`` (keeps it finite when the
+    labels are separable); two parameters do not justify importing scikit-learn.
+    """
+    t = y.astype(np.float64)
+    X = np.column_stack([np.ones_like(x), x])
+    beta = np.array([math.log((t.mean() + 1e-9) / (1 - t.mean() + 1e-9)), 0.0])
+    ridge = np.diag([0.0, 1e-2])
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(X @ beta)))
+        grad = X.T @ (t - p) - ridge @ beta
+        hess = X.T @ (X * (p * (1 - p))[:, None]) + ridge
+        step = np.linalg.solve(hess, grad)
+        beta += step
+        if np.abs(step).max() < 1e-10:
+            break
+    intercept, scale = float(beta[0]), float(beta[1])
     if not scale > 0 or not math.isfinite(scale):
         # The summed weight does not separate the labels: keep the FS log-odds as they are,
         # with the intercept set to the observed base rate.

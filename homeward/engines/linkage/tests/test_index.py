@@ -14,9 +14,9 @@ from homeward.engines.linkage.simulate import Simulator
 @pytest.fixture(scope="module")
 def world() -> tuple[list[MissingRecord], list[tuple[MissingRecord, FoundRecord]]]:
     sim = Simulator(21)
-    missing = [sim.missing() for _ in range(800)]
+    missing = [sim.missing() for _ in range(500)]
     rng = random.Random(3)
-    found = [(m, sim.found_for(m, "f" + m.id)) for m in rng.sample(missing, 12)]
+    found = [(m, sim.found_for(m, "f" + m.id)) for m in rng.sample(missing, 6)]
     return missing, found
 
 

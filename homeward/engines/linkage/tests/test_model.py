@@ -66,7 +66,7 @@ def test_log_ratios_closed_form_and_pooling() -> None:
 def _training_pairs(n_found: int, seed: int) -> tuple[list[tuple[MissingRecord, FoundRecord]], list[bool]]:
     sim = Simulator(seed)
     rng = random.Random(seed)
-    missing = [sim.missing() for _ in range(600)]
+    missing = [sim.missing() for _ in range(400)]
     idx = MatchIndex()
     idx.add_many(missing)
     by_id = {m.id: m for m in missing}
@@ -84,7 +84,7 @@ def _training_pairs(n_found: int, seed: int) -> tuple[list[tuple[MissingRecord, 
 
 
 def test_fit_weights_is_monotone_calibrated_and_separates() -> None:
-    pairs, labels = _training_pairs(80, seed=5)
+    pairs, labels = _training_pairs(60, seed=5)
     w = fit_weights(pairs, labels)
     for name, levels in w.levels.items():
         assert len(levels) == len(FIELDS[name])
@@ -136,7 +136,7 @@ def _add(found: FoundRecord, report: MissingRecord, what: str) -> FoundRecord:
     return dataclasses.replace(found, memories=(found.memories or "") + "，" + (report.circumstances or ""))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     base=st.lists(st.sampled_from(EVIDENCE), unique=True),
     extra=st.sampled_from(EVIDENCE),
