@@ -160,7 +160,15 @@ class Related:
 
 
 def _normalised(text: str) -> str:
-    return re.sub(r"[\s\W_]+", "", text.lower())
+    # Digits are left out: phones and ID numbers are compared exactly through the keys instead.
+    return re.sub(r"[\s\W_\d]+", "", text.lower())
+
+
+def text_similarity(a: str, b: str) -> int:
+    """0-100: whole-text similarity, or a slightly discounted containment when one text is much shorter."""
+    if min(len(a), len(b)) < 8:
+        return int(fuzz.ratio(a, b))
+    return int(max(fuzz.ratio(a, b), 0.9 * fuzz.partial_ratio(a, b)))
 
 
 TEXT_SIMILARITY = 70  # rapidfuzz ratio (0-100) from which two descriptions count as similar
@@ -212,7 +220,7 @@ def tip_related(*, actor: Any, tip: Tip, limit: int = 20) -> list[Related]:
             :300
         ]
         for other in recent:
-            score = int(fuzz.ratio(mine, _normalised(other.description)))
+            score = text_similarity(mine, _normalised(other.description))
             if score >= TEXT_SIMILARITY:
                 add(other, "text").similarity = score
     ranked = sorted(found.values(), key=lambda r: (-len(r.reasons), -r.similarity, -r.tip.pk))

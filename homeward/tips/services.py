@@ -6,15 +6,16 @@ in one transaction; notices go out through `notifications.notify` in the same tr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,6 +93,7 @@ CATEGORY_WEIGHT = {
     Category.OTHER: 10,
 }
 REPEAT_WINDOW = timedelta(days=90)
+T = TypeVar("T")
 
 
 class RateLimited(Exception):
@@ -122,6 +125,34 @@ class TipData:
     informant_phone: str = ""
     imminent_danger: bool = False
     child_involved: bool = False
+
+
+def refusals_audited(func: Callable[..., T]) -> Callable[..., T]:
+    """Run a staff service in one transaction; when it is refused (PermissionDenied, or Http404 for a record
+    that is missing or not the actor's), the transaction rolls back — and with it any audit row written inside —
+    so exactly one `denied` row is recorded after the rollback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        except (PermissionDenied, Http404) as exc:
+            target = next((kwargs[k] for k in ("tip_id", "transfer_id", "reward_id") if k in kwargs), "")
+            audit.record(
+                actor=kwargs.get("actor"),
+                action=AuditAction.UPDATE,
+                object_type="tips.tip" if "tip_id" in kwargs else f"tips.{func.__name__.split('_')[0]}",
+                object_id=str(target)[:64],
+                outcome=AuditOutcome.DENIED,
+                detail={
+                    "service": func.__name__,
+                    "reason": "not found" if isinstance(exc, Http404) else str(exc)[:200],
+                },
+            )
+            raise
+
+    return wrapper
 
 
 # -- helpers --------------------------------------------------------------------------------------------------
@@ -553,7 +584,6 @@ def _alarm_command_centre(tip: Tip) -> None:
     )
 
 
-@transaction.atomic
 def tip_submit_public(
     *,
     data: TipData,
@@ -602,18 +632,19 @@ def tip_submit_public(
         recent_from_source=recent,
         same_text_from_source=same_text,
     )
-    return _intake(
-        data=clean,
-        channel=channel,
-        idempotency_hash=idempotency_hash,
-        body=body,
-        source=source,
-        files=files,
-        spam=spam,
-    )
+    with transaction.atomic():
+        return _intake(
+            data=clean,
+            channel=channel,
+            idempotency_hash=idempotency_hash,
+            body=body,
+            source=source,
+            files=files,
+            spam=spam,
+        )
 
 
-@transaction.atomic
+@refusals_audited
 def tip_submit_mandatory(
     *,
     actor: Any,
@@ -626,12 +657,6 @@ def tip_submit_mandatory(
 
     Where the reporter gives no place, the report is routed to the reporter's own county."""
     if not actor.has_perm("tips.file_report"):
-        audit.record(
-            actor=actor,
-            action=AuditAction.PERMISSION_DENIED,
-            object_type="tips.tip",
-            detail={"perm": "tips.file_report"},
-        )
         raise PermissionDenied
     sector = sector_for(actor.agency.type)
     if sector is None:  # pragma: no cover - the permission already requires a reporting sector
@@ -713,13 +738,6 @@ def tip_informant_add(*, tip_id: int, text: str, attachments: Sequence[UploadedF
 
 def _tip_for_change(actor: Any, tip_id: Any, purpose: str) -> Tip:
     if not actor.has_perm("tips.change_tip"):
-        audit.record(
-            actor=actor,
-            action=AuditAction.PERMISSION_DENIED,
-            object_type="tips.tip",
-            object_id=str(tip_id)[:64],
-            detail={"perm": "tips.change_tip"},
-        )
         raise PermissionDenied
     tip = selectors.tip_get(actor=actor, tip_id=tip_id, purpose=purpose, audit_read=False)
     return Tip.objects.select_for_update().select_related("agency").get(pk=tip.pk)
@@ -745,7 +763,7 @@ def _first_action(tip: Tip, now: datetime) -> list[str]:
     return [*fields, "next_escalation_at"]
 
 
-@transaction.atomic
+@refusals_audited
 def tip_acknowledge(*, actor: Any, tip_id: Any) -> Tip:
     tip = _tip_for_change(actor, tip_id, "acknowledge")
     _require_open(tip)
@@ -773,7 +791,7 @@ def tip_acknowledge(*, actor: Any, tip_id: Any) -> Tip:
     return tip
 
 
-@transaction.atomic
+@refusals_audited
 def tip_request_info(*, actor: Any, tip_id: Any, question: str) -> TipEvent:
     """Ask the informant for more. The question is shown on the receipt's follow-up page (and to a reporter)."""
     question = (question or "").strip()
@@ -802,7 +820,7 @@ def tip_request_info(*, actor: Any, tip_id: Any, question: str) -> TipEvent:
     return event
 
 
-@transaction.atomic
+@refusals_audited
 def tip_close(*, actor: Any, tip_id: Any, reason: str, note: str = "") -> Tip:
     if reason not in CloseReason.values:
         raise ValidationError({"reason": _("Choose a reason for closing.")})
@@ -826,7 +844,7 @@ def tip_close(*, actor: Any, tip_id: Any, reason: str, note: str = "") -> Tip:
     return tip
 
 
-@transaction.atomic
+@refusals_audited
 def tip_mark_converted(*, actor: Any, tip_id: Any, case_ref: str) -> Tip:
     """The hook for the cases app: the tip became (or joined) a case. The case reference goes into the history."""
     case_ref = (case_ref or "").strip()
@@ -847,7 +865,7 @@ def tip_mark_converted(*, actor: Any, tip_id: Any, case_ref: str) -> Tip:
     return tip
 
 
-@transaction.atomic
+@refusals_audited
 def tip_attach_alert(*, actor: Any, tip_id: Any, alert_id: str) -> Tip:
     """Attach a tip to a missing-child alert. The alert id is kept as a reference: the alerts app checks it when
     the two are integrated (the tips app does not read the alerts app's tables)."""
@@ -879,7 +897,7 @@ def _pair_for_change(actor: Any, tip_id: Any, other_id: Any, purpose: str) -> tu
     return locked[str(tip_id)], locked[str(other_id)]
 
 
-@transaction.atomic
+@refusals_audited
 def tip_merge(*, actor: Any, tip_id: Any, into_tip_id: Any, note: str = "") -> Tip:
     """Merge a duplicate into the main tip. The duplicate keeps everything it said; it only points to the main
     tip and leaves the queue. Its informant's receipt shows the main tip's status."""
@@ -921,7 +939,7 @@ def tip_merge(*, actor: Any, tip_id: Any, into_tip_id: Any, note: str = "") -> T
     return duplicate
 
 
-@transaction.atomic
+@refusals_audited
 def tip_link(*, actor: Any, tip_id: Any, other_tip_id: Any, note: str = "") -> TipLink:
     first, second = _pair_for_change(actor, tip_id, other_tip_id, "link")
     if TipLink.objects.filter(Q(from_tip=first, to_tip=second) | Q(from_tip=second, to_tip=first)).exists():
@@ -952,7 +970,7 @@ def tip_link(*, actor: Any, tip_id: Any, other_tip_id: Any, note: str = "") -> T
 # -- transfers between jurisdictions (线索移送) ----------------------------------------------------------------
 
 
-@transaction.atomic
+@refusals_audited
 def tip_transfer_request(*, actor: Any, tip_id: Any, to_agency_id: Any, reason: str) -> TipTransfer:
     reason = (reason or "").strip()
     if len(reason) < 5:
@@ -1007,7 +1025,7 @@ def tip_transfer_request(*, actor: Any, tip_id: Any, to_agency_id: Any, reason: 
     return transfer
 
 
-@transaction.atomic
+@refusals_audited
 def tip_transfer_decide(*, actor: Any, transfer_id: Any, accept: bool, note: str = "") -> TipTransfer:
     """The receiving agency accepts (the tip, its deadlines and its informant move to it) or declines with a
     reason (the tip goes back to the sender)."""
@@ -1017,13 +1035,6 @@ def tip_transfer_decide(*, actor: Any, transfer_id: Any, accept: bool, note: str
     transfer = selectors.transfer_get(actor=actor, transfer_id=transfer_id, audit_read=False)
     transfer = TipTransfer.objects.select_for_update().select_related("to_agency").get(pk=transfer.pk)
     if actor.agency_id != transfer.to_agency_id:
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=transfer,
-            outcome=AuditOutcome.DENIED,
-            detail={"reason": "only the receiving agency decides"},
-        )
         raise PermissionDenied(_("Only the receiving agency can accept or decline a transfer."))
     if transfer.status != TransferStatus.PENDING:
         raise ValidationError(_("This transfer was already decided."))
@@ -1160,7 +1171,7 @@ def _escalate_one(tip_id: int, now: datetime) -> bool:
 # -- rewards ----------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@refusals_audited
 def reward_propose(*, actor: Any, tip_id: Any, amount_yuan: int, outcome: str) -> Reward:
     """An investigator proposes a reward for a tip that led to a rescue or an arrest."""
     if not actor.has_perm("tips.propose_reward"):
@@ -1200,28 +1211,14 @@ def reward_propose(*, actor: Any, tip_id: Any, amount_yuan: int, outcome: str) -
     return reward
 
 
-@transaction.atomic
+@refusals_audited
 def reward_decide(*, actor: Any, reward_id: Any, approve: bool, note: str = "") -> Reward:
     """A superior approves or rejects — never the person who proposed it."""
     if not actor.has_perm("tips.approve_reward"):
-        audit.record(
-            actor=actor,
-            action=AuditAction.PERMISSION_DENIED,
-            object_type="tips.reward",
-            object_id=str(reward_id)[:64],
-            detail={"perm": "tips.approve_reward"},
-        )
         raise PermissionDenied
     reward = selectors.reward_get(actor=actor, reward_id=reward_id, audit_read=False)
     reward = Reward.objects.select_for_update().get(pk=reward.pk)
     if reward.proposed_by_id == actor.pk:
-        audit.record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=reward,
-            outcome=AuditOutcome.DENIED,
-            detail={"reason": "proposer cannot approve"},
-        )
         raise PermissionDenied(_("A reward is approved by someone other than the person who proposed it."))
     if reward.status != RewardStatus.PROPOSED:
         raise ValidationError(_("This reward was already decided."))
@@ -1263,7 +1260,7 @@ def reward_claim(*, tip_id: int, reward_id: Any) -> str:
     return selectors.format_reference(code)
 
 
-@transaction.atomic
+@refusals_audited
 def reward_mark_paid(*, actor: Any, reward_id: Any, payment_ref: str, claim_code: str = "") -> Reward:
     """Record the payment. An anonymous informant must have claimed and show the claim code; a named informant
     may be paid once the reward is approved."""
@@ -1276,14 +1273,7 @@ def reward_mark_paid(*, actor: Any, reward_id: Any, payment_ref: str, claim_code
     reward = Reward.objects.select_for_update().select_related("tip").get(pk=reward.pk)
     if reward.status == RewardStatus.CLAIMED:
         if not hmac.compare_digest(selectors.secret_hash(claim_code), reward.claim_code_hash):
-            audit.record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                obj=reward,
-                outcome=AuditOutcome.DENIED,
-                detail={"reason": "wrong claim code"},
-            )
-            raise ValidationError({"claim_code": _("The claim code does not match.")})
+            raise PermissionDenied(_("The claim code does not match."))
     elif reward.status == RewardStatus.APPROVED:
         if reward.tip.is_anonymous:
             raise ValidationError(_("An anonymous informant must claim the reward with the receipt first."))
