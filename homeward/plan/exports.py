@@ -140,7 +140,7 @@ def indicator_rows(round_: EvaluationRound) -> list[list[Any]]:
         )
     for item in _items(round_, Dimension.REGION):
         for key, number in sorted(item.data.get("indicators", {}).items()):
-            spec = ind.BY_KEY.get(key)
+            spec = ind.lookup(key)
             rows.append([str(spec.label) if spec else key, key, item.label, number])
     return rows
 

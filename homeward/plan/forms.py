@@ -62,7 +62,7 @@ class ImplementationForm(forms.Form):
         out = []
         for parts in _lines(self.cleaned_data["targets"], str(_("indicators")), 30):
             parts += [""] * (4 - len(parts))
-            if parts[3] and parts[3] not in ind.BY_KEY:
+            if parts[3] and ind.lookup(parts[3]) is None:
                 raise ValidationError(_("Unknown computed indicator %(k)s.") % {"k": parts[3]})
             out.append(
                 services.TargetData(name=parts[0], target=parts[1], unit=parts[2], indicator_key=parts[3])

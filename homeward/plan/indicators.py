@@ -1,25 +1,25 @@
-"""Indicators the platform computes from its own data, per jurisdiction prefix and period.
+"""Indicators of the plan: what the platform computes from its own data, per jurisdiction prefix and period.
 
-Two parts:
+Three parts:
 
-- the plan app's own counting functions (`activities_held`, `activity_participants`, `progress_reports_submitted`,
-  `implementation_plans_adopted`), which follow the same contract as every other app's;
-- the registry (`REGISTRY`, `compute`, `compute_one`) that looks up the optional `homeward.<app>.indicators`
-  modules of other apps. A missing module or function means "not available yet" — never an error.
+- the plan app's side of the indicator contract of `homeward.core.indicators` (`INDICATORS`, `events`): the plan's
+  own facts (activities held, progress reports submitted, implementation plans adopted);
+- `REGISTRY`: the indicators the action plan asks for (alerts released and found, time to find, tips received and
+  acted on, cases registered/solved/closed, victims rescued and assisted, DNA matches confirmed, follow-ups on time),
+  each named "<app>.<name>" as the owning app's `indicators.py` lists it;
+- `compute` / `compute_one`: values for a prefix and a period of local dates [start, end). Counts come through
+  `homeward.core.indicators.count`; an app that does not provide a module or a name yet, or whose code fails, gives
+  "not available" — never an error for the evaluation that asked.
 
-The contract every app's `indicators.py` follows (plain functions, no request, no user):
-
-    def <name>(prefix: str, start: datetime.date, end: datetime.date) -> int | float | None
-
-`prefix` is a jurisdiction scope prefix as `regions.selectors.scope_prefix` makes it ("" national, "51" a
-province, "5101" a prefecture, "510107" a county): count rows whose `jurisdiction` starts with it. The period is
-`start <= day < end` (end exclusive) in Asia/Shanghai local dates. Return None when the app cannot say.
+Durations (time to find) are not counts: an app may add to its module
+`values(name, *, prefix, start, end) -> Iterable[tuple[str, datetime, float]]`, and the plan takes the median.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import statistics
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from importlib import import_module
@@ -27,6 +27,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from homeward.core import indicators as contract
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ class IndicatorSpec:
     label: Any
     unit: Any = COUNT
     higher_is_better: bool = True
+    kind: str = "count"  # or "median" of an app's values()
 
     @property
     def app(self) -> str:
@@ -63,13 +66,12 @@ class IndicatorValue:
 
 
 HOURS = _("hours")
-PERCENT = _("%")
 
 # What the issue asks the platform to know. Other apps provide these functions in their own indicators.py.
 REGISTRY: tuple[IndicatorSpec, ...] = (
     IndicatorSpec("alerts.alerts_released", _("Missing-child alerts released")),
     IndicatorSpec("alerts.alerts_found", _("Alerts closed with the child found")),
-    IndicatorSpec("alerts.median_hours_to_find", _("Median time from alert to found"), HOURS, False),
+    IndicatorSpec("alerts.hours_to_find", _("Median time from alert to found"), HOURS, False, "median"),
     IndicatorSpec("tips.tips_received", _("Tips and mandatory reports received")),
     IndicatorSpec("tips.tips_acted_on", _("Tips acted on (routed, converted or answered)")),
     IndicatorSpec("cases.cases_registered", _("Trafficking cases registered")),
@@ -90,43 +92,70 @@ BY_KEY = {spec.key: spec for spec in REGISTRY}
 
 
 def _module(app: str) -> Any | None:
-    name = f"homeward.{app}.indicators"
     try:
-        return import_module(name)
-    except ImportError:
-        # Not built yet (or broken on import): "not available", never an error for the caller.
+        return import_module(f"homeward.{app}.indicators")
+    except ImportError:  # not built yet, or broken on import: "not available"
         return None
 
 
-def resolve(key: str) -> Callable[[str, date, date], Any] | None:
-    """The function behind an indicator key, or None if that app does not provide it (yet)."""
-    app, _sep, function = key.partition(".")
-    if not function or not function.isidentifier() or function.startswith("_"):
+def lookup(key: str) -> IndicatorSpec | None:
+    """The spec of a registered or provided indicator key, or None."""
+    if key in BY_KEY:
+        return BY_KEY[key]
+    found = _provided(key)
+    return IndicatorSpec(key, found.label) if found is not None else None
+
+
+def _provided(key: str) -> Any | None:
+    try:
+        return contract.spec(key)
+    except Exception:  # one app's broken module must not hide the others' indicators
+        log.exception("indicator listing failed")
         return None
-    module = _module(app)
-    fn = getattr(module, function, None) if module is not None else None
-    return fn if callable(fn) else None
+
+
+def _median_value(spec: IndicatorSpec, prefix: str, lo: datetime, hi: datetime) -> float | None:
+    module = _module(spec.app)
+    values: Callable[..., Iterable[tuple[str, datetime, float]]] | None = getattr(module, "values", None)
+    if values is None:
+        return None
+    numbers = [float(v) for _code, _at, v in values(spec.function, prefix=prefix, start=lo, end=hi)]
+    return round(statistics.median(numbers), 2) if numbers else None
 
 
 def compute_one(spec: IndicatorSpec, prefix: str, start: date, end: date) -> IndicatorValue:
-    fn = resolve(spec.key)
-    if fn is None:
-        return IndicatorValue(spec, None, False, "not available yet")
+    lo, hi = period_bounds(start, end)
     try:
-        value = fn(prefix, start, end)
+        if spec.key in LOCAL:
+            value: float | int | None = LOCAL[spec.key](prefix, start, end)
+        elif spec.kind == "median":
+            value = _median_value(spec, prefix, lo, hi)
+            if value is None and _module(spec.app) is None:
+                return IndicatorValue(spec, None, False, "not available yet")
+        else:
+            if _provided(spec.key) is None:
+                return IndicatorValue(spec, None, False, "not available yet")
+            value = contract.count(spec.key, prefix=prefix, start=lo, end=hi)
     except Exception:  # another app's bug must not break an evaluation; it is logged and shown as unavailable
         log.exception("indicator %s failed for prefix=%r %s..%s", spec.key, prefix, start, end)
         return IndicatorValue(spec, None, False, "error")
     if value is None:
-        return IndicatorValue(spec, None, False, "unknown")
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return IndicatorValue(spec, None, False, "not a number")
+        return IndicatorValue(spec, None, False, "not available yet")
     return IndicatorValue(spec, value, True)
 
 
 def compute(prefix: str, start: date, end: date, keys: list[str] | None = None) -> list[IndicatorValue]:
-    """Every registered indicator (or `keys`) for a jurisdiction prefix and period [start, end)."""
-    specs = REGISTRY if keys is None else tuple(BY_KEY[k] for k in keys if k in BY_KEY)
+    """The registered indicators (plus any other an app provides), or only `keys`, for a prefix and [start, end)."""
+    if keys is not None:
+        specs = [s for s in (lookup(k) for k in keys) if s is not None]
+    else:
+        specs = list(REGISTRY)
+        try:
+            extra = contract.available()
+        except Exception:
+            log.exception("indicator listing failed")
+            extra = []
+        specs += [IndicatorSpec(p.key, p.label) for p in extra if p.key not in BY_KEY]
     return [compute_one(spec, prefix, start, end) for spec in specs]
 
 
@@ -137,28 +166,26 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The plan app's own facts (same contract). Counting only: no access check, no audit — callers aggregate.
+# The plan app's own facts, under the contract of homeward.core.indicators.
+
+INDICATORS: dict[str, Any] = {
+    "activities_held": _("Activities recorded (campaigns, trainings, meetings)"),
+    "progress_reports_submitted": _("Progress reports submitted"),
+    "implementation_plans_adopted": _("Implementation plans adopted"),
+}
 
 
-def activities_held(prefix: str, start: date, end: date) -> int:
-    from homeward.plan.selectors import count_activities
+def events(name: str, *, prefix: str, start: datetime, end: datetime) -> list[tuple[str, datetime]]:
+    from homeward.plan.selectors import plan_events
 
-    return count_activities(prefix, start, end)["held"]
+    return plan_events(name, prefix=prefix, start=start, end=end) if name in INDICATORS else []
 
 
-def activity_participants(prefix: str, start: date, end: date) -> int:
+def _activity_participants(prefix: str, start: date, end: date) -> int:
+    # A sum, not a count of facts (one campaign may reach 10,000 people), so it stays outside the contract.
     from homeward.plan.selectors import count_activities
 
     return count_activities(prefix, start, end)["reached"]
 
 
-def progress_reports_submitted(prefix: str, start: date, end: date) -> int:
-    from homeward.plan.selectors import count_reports_submitted
-
-    return count_reports_submitted(prefix, start, end)
-
-
-def implementation_plans_adopted(prefix: str, start: date, end: date) -> int:
-    from homeward.plan.selectors import count_implementation_plans
-
-    return count_implementation_plans(prefix, start, end)
+LOCAL: dict[str, Callable[[str, date, date], int]] = {"plan.activity_participants": _activity_participants}

@@ -13,19 +13,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from homeward.access import selectors as access
 from homeward.accounts.models import Agency
 from homeward.audit import services as audit
 from homeward.audit.models import AuditAction
 from homeward.engines.plantext import AGENCY_GROUP
-from homeward.plan.indicators import period_bounds
 from homeward.plan.models import (
     Activity,
     Assessment,
@@ -382,23 +382,31 @@ def count_activities(prefix: str, start: date, end: date) -> dict[str, int]:
     return {"held": agg["held"] or 0, "reached": agg["reached"] or 0}
 
 
-def count_reports_submitted(prefix: str, start: date, end: date) -> int:
-    lo, hi = period_bounds(start, end)
-    return ProgressReport.objects.filter(
-        jurisdiction__startswith=prefix,
-        submitted_at__gte=lo,
-        submitted_at__lt=hi,
-        status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
-    ).count()
+def plan_events(name: str, *, prefix: str, start: datetime, end: datetime) -> list[tuple[str, datetime]]:
+    """The plan's facts for `homeward.core.indicators`: one (division code, time) per fact in [start, end)."""
+    if name == "activities_held":
+        lo, hi = timezone.localdate(start), timezone.localdate(end)
+        days = Activity.objects.filter(jurisdiction__startswith=prefix, held_on__gte=lo, held_on__lt=hi)
+        return [(code, _midnight(day)) for code, day in days.values_list("jurisdiction", "held_on")]
+    if name == "progress_reports_submitted":
+        reports = ProgressReport.objects.filter(
+            jurisdiction__startswith=prefix,
+            submitted_at__gte=start,
+            submitted_at__lt=end,
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+        )
+        return [(code, t) for code, t in reports.values_list("jurisdiction", "submitted_at") if t is not None]
+    if name == "implementation_plans_adopted":
+        # Dated 1 January of the plan's year.
+        plans = ImplementationPlan.objects.filter(
+            jurisdiction__startswith=prefix, status=ImplementationStatus.ADOPTED
+        ).values_list("jurisdiction", "year")
+        return [(code, at) for code, year in plans if start <= (at := _midnight(date(year, 1, 1))) < end]
+    return []
 
 
-def count_implementation_plans(prefix: str, start: date, end: date) -> int:
-    return ImplementationPlan.objects.filter(
-        jurisdiction__startswith=prefix,
-        status=ImplementationStatus.ADOPTED,
-        year__gte=start.year,
-        year__lte=last_year(end),
-    ).count()
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, timezone.get_current_timezone())
 
 
 def last_year(end: date) -> int:

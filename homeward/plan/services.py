@@ -238,6 +238,7 @@ class ImportResult:
     agencies_created: int = 0
     counts: dict[str, Any] = field(default_factory=dict)
     unmatched_agencies: list[str] = field(default_factory=list)
+    responsibilities_changed: int = 0
 
 
 def _section_titles(plan: Plan) -> dict[str, str]:
@@ -328,19 +329,22 @@ def plan_import(*, actor: Any = None, plan: Plan | None = None) -> ImportResult:
         raise PlanImportError(
             "agencies named in the plan have no national agency row: " + ", ".join(result.unmatched_agencies)
         )
-    audit.record(
-        actor=actor,
-        action=AuditAction.UPDATE if existing else AuditAction.CREATE,
-        object_type="plan.measure",
-        object_id="import",
-        actor_label="" if actor else "import_plan",
-        detail={
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "stale": result.stale,
-        },
-    )
+    result.responsibilities_changed = len({r.measure_id for r in new_rows})
+    if result.created or result.updated or result.responsibilities_changed:
+        # One row per import that changed something; a re-run over the same text writes nothing.
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE if existing else AuditAction.CREATE,
+            object_type="plan.measure",
+            object_id="import",
+            actor_label="" if actor else "import_plan",
+            detail={
+                "created": result.created,
+                "updated": result.updated,
+                "responsibilities_changed": result.responsibilities_changed,
+                "stale": result.stale,
+            },
+        )
     return result
 
 
@@ -413,7 +417,7 @@ def _validate_implementation(actor: Any, agency: Agency, data: ImplementationDat
         name = _text(t.name, "targets", errors, required=True, max_length=120)
         value = _decimal(t.target, "targets", errors, required=True)
         key = (t.indicator_key or "").strip()
-        if key and key not in ind.BY_KEY:
+        if key and ind.lookup(key) is None:
             errors.setdefault("targets", []).append(_("Unknown computed indicator %(k)s.") % {"k": key})
         targets.append(
             PlanTarget(name=name, target=value or Decimal(0), unit=(t.unit or "")[:20], indicator_key=key)
@@ -1420,7 +1424,7 @@ def assessment_evidence_add(*, actor: Any, assessment_id: Any, data: EvidenceDat
             errors.setdefault("ref_id", []).append(_("That record is another agency's."))
         setattr(evidence, str(data.kind), obj)
     elif data.kind == EvidenceKind.INDICATOR:
-        spec = ind.BY_KEY.get(data.indicator_key)
+        spec = ind.lookup(data.indicator_key)
         if spec is None:
             errors.setdefault("indicator_key", []).append(_("Unknown computed indicator."))
         else:
