@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from homeward.plan import indicators as ind
 from homeward.plan.models import Dimension, EvaluationItem, EvaluationRound
@@ -57,37 +58,45 @@ def measure_rows(round_: EvaluationRound) -> list[list[Any]]:
 
 
 MEASURE_HEADERS = [
-    "Code",
-    "Measure",
-    "Lead agencies",
-    "Reports",
-    "Submitted",
-    "Implementation plans",
-    "Activities",
-    "Score",
-    "Comment",
+    gettext_noop("Code"),
+    gettext_noop("Measure"),
+    gettext_noop("Lead agencies"),
+    gettext_noop("Reports"),
+    gettext_noop("Submitted"),
+    gettext_noop("Implementation plans"),
+    gettext_noop("Activities"),
+    gettext_noop("Score"),
+    gettext_noop("Comment"),
 ]
 AGENCY_HEADERS = [
-    "Agency",
-    "Division",
-    "Reports",
-    "Submitted",
-    "Implementation plans",
-    "Activities",
-    "Score",
-    "Comment",
+    gettext_noop("Agency"),
+    gettext_noop("Division"),
+    gettext_noop("Reports"),
+    gettext_noop("Submitted"),
+    gettext_noop("Implementation plans"),
+    gettext_noop("Activities"),
+    gettext_noop("Score"),
+    gettext_noop("Comment"),
 ]
 REGION_HEADERS = [
-    "Region",
-    "Code",
-    "Reports",
-    "Submitted",
-    "Implementation plans",
-    "Activities",
-    "Supervision listings",
-    "Overdue",
-    "Score",
-    "Comment",
+    gettext_noop("Region"),
+    gettext_noop("Code"),
+    gettext_noop("Reports"),
+    gettext_noop("Submitted"),
+    gettext_noop("Implementation plans"),
+    gettext_noop("Activities"),
+    gettext_noop("Supervision listings"),
+    gettext_noop("Overdue"),
+    gettext_noop("Score"),
+    gettext_noop("Comment"),
+]
+
+
+INDICATOR_HEADERS = [
+    gettext_noop("Indicator"),
+    gettext_noop("Key"),
+    gettext_noop("Where"),
+    gettext_noop("Value"),
 ]
 
 
@@ -238,7 +247,7 @@ def round_docx(round_: EvaluationRound) -> bytes:
     table(_("By region"), REGION_HEADERS, region_rows(round_))
     table(
         _("Indicators computed from Homeward's data"),
-        ["Indicator", "Key", "Where", "Value"],
+        INDICATOR_HEADERS,
         indicator_rows(round_),
     )
     out = io.BytesIO()
@@ -262,13 +271,13 @@ def round_xlsx(round_: EvaluationRound) -> bytes:
         ("measures", MEASURE_HEADERS, measure_rows(round_)),
         ("agencies", AGENCY_HEADERS, agency_rows(round_)),
         ("regions", REGION_HEADERS, region_rows(round_)),
-        ("indicators", ["Indicator", "Key", "Where", "Value"], indicator_rows(round_)),
+        ("indicators", INDICATOR_HEADERS, indicator_rows(round_)),
     ):
         sheet = wb.create_sheet(name)
         sheet.append(_headers(headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        score_at = headers.index("Score") if "Score" in headers else -1
+        score_at = headers.index(gettext_noop("Score")) if gettext_noop("Score") in headers else -1
         for row in rows:
             sheet.append([float(v) if i == score_at and v else v for i, v in enumerate(row)])
     out = io.BytesIO()
