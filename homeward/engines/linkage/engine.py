@@ -527,7 +527,7 @@ class MatchIndex:
         if q.by_range is not None:
             lo, hi = math.floor(q.by_range[0] - q.tol), math.ceil(q.by_range[1] + q.tol)
         else:
-            lo, hi = -1, (q.fyear if q.fyear is not None else _KEY_SEX - 2)
+            lo, hi = 0, (q.fyear if q.fyear is not None else _KEY_SEX - 2)
         segs: list[Rows] = []
         for s in sexes:
             for a, b in ((s * _KEY_SEX, s * _KEY_SEX), (s * _KEY_SEX + lo + 1, s * _KEY_SEX + hi + 1)):

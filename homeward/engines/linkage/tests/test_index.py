@@ -88,3 +88,17 @@ def test_incremental_add_remove_and_rematch_on_change(report: MissingRecord, bar
     assert idx.match(f)[0].missing_id == "m2"
     assert idx.remove("m2") and not idx.remove("m2")
     assert [c.missing_id for c in idx.match(f)] == ["m1"]
+
+
+def test_found_person_without_age_reads_every_block_once(world) -> None:  # type: ignore[no-untyped-def]
+    missing, _ = world
+    idx = MatchIndex()
+    idx.compact_threshold = 0  # sorted part, including a report of unknown birth year
+    idx.add_many([*missing, dataclasses.replace(missing[1], id="sorted", birth_date=None, birth_year=None)])
+    idx.compact_threshold = 10**9
+    idx.add(dataclasses.replace(missing[0], id="tail", birth_date=None, birth_year=None))  # unsorted tail
+    f = FoundRecord(id="f", sex="F")
+    ids = idx.consistent_ids(f)
+    females = sum(1 for m in missing if m.sex == "F") + (missing[0].sex == "F") + (missing[1].sex == "F")
+    assert len(ids) == len(set(ids)) == females
+    assert len(idx.match(f, top=len(missing))) == len(ids)
