@@ -209,7 +209,7 @@ def add_photo(request: HttpRequest, alert_id: int, image: File[UploadedFile]) ->
     from django.core.exceptions import ValidationError
 
     if image.size is None or image.size > settings.PHOTO_MAX_BYTES:
-        raise ValidationError("A photo may be at most %d MB." % (settings.PHOTO_MAX_BYTES // (1024 * 1024)))
+        raise ValidationError(f"A photo may be at most {settings.PHOTO_MAX_BYTES // (1024 * 1024)} MB.")
     services.alert_photo_add(actor=request.user, alert_id=alert_id, upload=image)
     return Status(201, _alert(request, alert_id))
 
@@ -226,7 +226,11 @@ def renew_alert(request: HttpRequest, alert_id: int) -> Alert:
     return _alert(request, alert_id)
 
 
-@router.get("/{alert_id}/cap", response={200: None}, openapi_extra={"responses": {200: {"content": {CAP_MIME_TYPE: {}}}}})
+@router.get(
+    "/{alert_id}/cap",
+    response={200: None},
+    openapi_extra={"responses": {200: {"content": {CAP_MIME_TYPE: {}}}}},
+)
 def latest_cap(request: HttpRequest, alert_id: int) -> HttpResponse:
     """The alert's latest signed CAP 1.2 message."""
     message = selectors.latest_cap_for(actor=request.user, alert_id=alert_id)

@@ -43,8 +43,8 @@ CIRCUMSTANCE_ZH = {
     Circumstance.RUNAWAY: "离家出走",
     Circumstance.UNKNOWN: "原因不明",
 }
-SEX_ZH = {Sex.MALE: "男", Sex.FEMALE: "女", Sex.UNKNOWN: "不详"}
-SEX_EN = {Sex.MALE: "boy", Sex.FEMALE: "girl", Sex.UNKNOWN: "child"}
+SEX_ZH: dict[str, str] = {Sex.MALE: "男", Sex.FEMALE: "女", Sex.UNKNOWN: "不详"}
+SEX_EN: dict[str, str] = {Sex.MALE: "boy", Sex.FEMALE: "girl", Sex.UNKNOWN: "child"}
 EVENT_TYPES = {
     MessageKind.ALERT: "alert.released",
     MessageKind.UPDATE: "alert.updated",
@@ -128,9 +128,7 @@ def _photos(alert: Alert) -> list[CapResource]:
     for photo in alert.photos.all():
         with photo.image.open("rb") as handle:
             data = handle.read()
-        resources.append(
-            CapResource.from_bytes("照片", photo.content_type, data, photo_url(alert, photo.pk))
-        )
+        resources.append(CapResource.from_bytes("照片", photo.content_type, data, photo_url(alert, photo.pk)))
     return resources
 
 
@@ -192,8 +190,12 @@ def closing_infos(alert: Alert, sender_name: str) -> list[CapInfo]:
     else:
         zh, en = "该寻人警报已到期", "This alert has expired."
     return [
-        all_clear_info("zh-CN", headline=zh, area_desc=area_desc, web=page_url(alert), sender_name=sender_name),
-        all_clear_info("en-US", headline=en, area_desc=area_desc, web=page_url(alert), sender_name=sender_name),
+        all_clear_info(
+            "zh-CN", headline=zh, area_desc=area_desc, web=page_url(alert), sender_name=sender_name
+        ),
+        all_clear_info(
+            "en-US", headline=en, area_desc=area_desc, web=page_url(alert), sender_name=sender_name
+        ),
     ]
 
 
@@ -201,7 +203,9 @@ def _references(previous: list[AlertMessage]) -> list[CapReference]:
     return [CapReference(sender=conf.cap_sender(), identifier=m.identifier, sent=m.sent) for m in previous]
 
 
-def build_message(alert: Alert, kind: str, seq: int, previous: list[AlertMessage], sender_name: str) -> dict[str, Any]:
+def build_message(
+    alert: Alert, kind: str, seq: int, previous: list[AlertMessage], sender_name: str
+) -> dict[str, Any]:
     """Fields for a new AlertMessage: a signed, schema-valid CAP document and its webhook body."""
     sent = timezone.now().replace(microsecond=0)
     identifier = f"homeward-{alert.public_id}-{seq}"

@@ -139,7 +139,10 @@ def _write_dev_identity(key_path: Path, cert_path: Path) -> None:
 
 
 def signing_paths() -> tuple[Path, Path]:
-    key_file, cert_file = _setting_or_env("ALERTS_SIGNING_KEY_FILE"), _setting_or_env("ALERTS_SIGNING_CERT_FILE")
+    key_file, cert_file = (
+        _setting_or_env("ALERTS_SIGNING_KEY_FILE"),
+        _setting_or_env("ALERTS_SIGNING_CERT_FILE"),
+    )
     if key_file and cert_file:
         return Path(key_file), Path(cert_file)
     if key_file or cert_file:
@@ -156,7 +159,12 @@ def signing_paths() -> tuple[Path, Path]:
 
 def signing_identity() -> SigningIdentity:
     key_path, cert_path = signing_paths()
-    stamp = (str(key_path), str(cert_path), str(key_path.stat().st_mtime_ns), str(cert_path.stat().st_mtime_ns))
+    stamp = (
+        str(key_path),
+        str(cert_path),
+        str(key_path.stat().st_mtime_ns),
+        str(cert_path.stat().st_mtime_ns),
+    )
     with _identity_lock:
         identity = _identity_cache.get(stamp)
         if identity is None:

@@ -56,7 +56,10 @@ class AlertForm(forms.Form):
         label=_("Distinctive marks"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     description = forms.CharField(
-        label=_("Further description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Further description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     description_en = forms.CharField(
         label=_("Description in English (optional)"),
@@ -65,7 +68,9 @@ class AlertForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     circumstances = forms.ChoiceField(label=_("Circumstances"), choices=Circumstance.choices)
-    last_seen_at = forms.DateTimeField(label=_("Last seen at"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    last_seen_at = forms.DateTimeField(
+        label=_("Last seen at"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
     last_seen_lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     last_seen_lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     last_seen_place = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -162,7 +167,9 @@ class CloseForm(forms.Form):
 
 
 class SightingForm(forms.Form):
-    seen_at = forms.DateTimeField(label=_("When did you see the child?"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS)
+    seen_at = forms.DateTimeField(
+        label=_("When did you see the child?"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     place = forms.CharField(label=_("Where? (address or landmark)"), max_length=200, required=False)

@@ -55,10 +55,15 @@ def svg_map(
     _codes, points = _county_points()
     dot = max(width, height) / 260
     inside = points[
-        (points[:, 0] >= min_lat) & (points[:, 0] <= max_lat) & (points[:, 1] >= min_lon) & (points[:, 1] <= max_lon)
+        (points[:, 0] >= min_lat)
+        & (points[:, 0] <= max_lat)
+        & (points[:, 1] >= min_lon)
+        & (points[:, 1] <= max_lon)
     ]
     dots = format_html_join(
-        "", '<circle class="land" cx="{}" cy="{}" r="{}"/>', ((*xy(p[0], p[1]), round(dot, 1)) for p in inside)
+        "",
+        '<circle class="land" cx="{}" cy="{}" r="{}"/>',
+        ((*xy(p[0], p[1]), round(dot, 1)) for p in inside),
     )
     parts = [dots]
     if center is not None and radius_km:

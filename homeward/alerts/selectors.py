@@ -45,12 +45,16 @@ def alert_get(*, actor: Any, alert_id: Any, purpose: str = "", audit_read: bool 
     """One alert for staff; Http404 when missing or outside the actor's jurisdiction and grants."""
     _require(actor, "alerts.view_alert")
     queryset = Alert.objects.select_related("person", "released_by__agency", "closed_by")
-    return access.get_for_user(user=actor, queryset=queryset, pk=alert_id, purpose=purpose, audit_read=audit_read)
+    return access.get_for_user(
+        user=actor, queryset=queryset, pk=alert_id, purpose=purpose, audit_read=audit_read
+    )
 
 
 def alert_list(*, actor: Any, status: str = "", limit: int = 200) -> list[Alert]:
     _require(actor, "alerts.view_alert")
-    alerts = access.visible_to(actor, Alert.objects.select_related("person").prefetch_related("person__names"))
+    alerts = access.visible_to(
+        actor, Alert.objects.select_related("person").prefetch_related("person__names")
+    )
     if status:
         alerts = alerts.filter(status=status)
     alerts = alerts.annotate(
@@ -72,7 +76,9 @@ def alert_detail_extras(alert: Alert) -> dict[str, Any]:
         by_partner[delivery.partner].append(delivery)
     return {
         "events": list(alert.events.select_related("actor").all()[:100]),
-        "messages": list(alert.messages.order_by("-seq").only("seq", "kind", "identifier", "sent", "radius_km")),
+        "messages": list(
+            alert.messages.order_by("-seq").only("seq", "kind", "identifier", "sent", "radius_km")
+        ),
         "photos": list(alert.photos.all()),
         "delivery_log": sorted(by_partner.items(), key=lambda item: item[0].name),
         "sighting_count": alert.sightings.count(),
@@ -171,12 +177,17 @@ def public_feed_alerts(*, closed_within: timedelta = timedelta(hours=48)) -> lis
 def sighting_get(*, actor: Any, sighting_id: Any, purpose: str = "", audit_read: bool = True) -> Sighting:
     _require(actor, "alerts.view_alert", "alerts.sighting")
     return access.get_for_user(
-        user=actor, queryset=Sighting.objects.select_related("alert"), pk=sighting_id, purpose=purpose,
+        user=actor,
+        queryset=Sighting.objects.select_related("alert"),
+        pk=sighting_id,
+        purpose=purpose,
         audit_read=audit_read,
     )
 
 
-def sighting_queue(*, actor: Any, alert_id: Any = None, status: str = "", limit: int = QUEUE_LIMIT) -> list[Sighting]:
+def sighting_queue(
+    *, actor: Any, alert_id: Any = None, status: str = "", limit: int = QUEUE_LIMIT
+) -> list[Sighting]:
     """Sightings newest first for the alerts the actor may see. Bounded, indexed: a flood cannot slow it."""
     _require(actor, "alerts.view_alert", "alerts.sighting")
     sightings = access.visible_to(actor, Sighting.objects.select_related("alert", "reviewed_by"))
@@ -221,15 +232,18 @@ def partner_list(*, actor: Any) -> QuerySet[AlertPartner]:
 def partner_get(*, actor: Any, partner_id: Any, audit_read: bool = True) -> AlertPartner:
     _require(actor, "alerts.manage_partner", "alerts.alertpartner")
     return access.get_for_user(
-        user=actor, queryset=AlertPartner.objects.select_related("agency"), pk=partner_id, audit_read=audit_read
+        user=actor,
+        queryset=AlertPartner.objects.select_related("agency"),
+        pk=partner_id,
+        audit_read=audit_read,
     )
 
 
 def partner_deliveries(partner: AlertPartner, limit: int = 100) -> list[Delivery]:
     return list(
-        partner.deliveries.select_related("message", "alert").prefetch_related("attempt_log").order_by("-created_at")[
-            :limit
-        ]
+        partner.deliveries.select_related("message", "alert")
+        .prefetch_related("attempt_log")
+        .order_by("-created_at")[:limit]
     )
 
 
@@ -264,7 +278,7 @@ def spread(values: list[float]) -> Spread:
     if not values:
         return Spread()
     ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, int(round(0.9 * (len(ordered) - 1)))))
+    index = min(len(ordered) - 1, max(0, round(0.9 * (len(ordered) - 1))))
     return Spread(count=len(ordered), median=statistics.median(ordered), p90=ordered[index])
 
 
@@ -316,7 +330,9 @@ def alert_stats(*, actor: Any, start: datetime, end: datetime) -> AlertStats:
     stats.sightings_per_alert = round(stats.sightings / len(alerts), 2) if alerts else 0.0
     latency: dict[str, list[float]] = defaultdict(list)
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    deliveries = Delivery.objects.filter(alert__in=[a.pk for a in alerts]).select_related("partner", "message")
+    deliveries = Delivery.objects.filter(alert__in=[a.pk for a in alerts]).select_related(
+        "partner", "message"
+    )
     for delivery in deliveries:
         name = delivery.partner.name
         totals[name][0] += 1

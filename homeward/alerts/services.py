@@ -109,9 +109,16 @@ def _guarded(perm: str, object_type: str = "alerts.alert") -> Callable[[F], F]:
         def wrapper(*, actor: Any, **kwargs: Any) -> Any:
             _deny(actor, perm, object_type)
             if "alert_id" in kwargs:
-                alert_get(actor=actor, alert_id=kwargs["alert_id"], purpose=function.__name__, audit_read=False)
+                alert_get(
+                    actor=actor, alert_id=kwargs["alert_id"], purpose=function.__name__, audit_read=False
+                )
             if "sighting_id" in kwargs:
-                sighting_get(actor=actor, sighting_id=kwargs["sighting_id"], purpose=function.__name__, audit_read=False)
+                sighting_get(
+                    actor=actor,
+                    sighting_id=kwargs["sighting_id"],
+                    purpose=function.__name__,
+                    audit_read=False,
+                )
             return atomic(actor=actor, **kwargs)
 
         return cast(F, wrapper)
@@ -158,8 +165,17 @@ class Criterion:
 
 
 def release_criteria(
-    *, birth_date: date | None, last_seen_at: datetime | None, police_confirmed: bool, name: str, sex: str,
-    height_cm: int | None, clothing: str, marks: str, description: str, photo_count: int,
+    *,
+    birth_date: date | None,
+    last_seen_at: datetime | None,
+    police_confirmed: bool,
+    name: str,
+    sex: str,
+    height_cm: int | None,
+    clothing: str,
+    marks: str,
+    description: str,
+    photo_count: int,
 ) -> list[Criterion]:
     """The four release criteria of the rapid-search mechanism, each met or not (shown to the officer)."""
     when = timezone.localdate(last_seen_at) if last_seen_at else timezone.localdate()
@@ -167,8 +183,10 @@ def release_criteria(
     if birth_date is not None:
         age = when.year - birth_date.year - ((when.month, when.day) < (birth_date.month, birth_date.day))
         under_18 = 0 <= age < 18
-    recognisable = bool(name.strip()) and sex != Sex.UNKNOWN and bool(height_cm or clothing.strip() or marks.strip())
-    described = photo_count > 0 or len((clothing + marks + description).strip()) >= 10
+    recognisable = (
+        bool(name.strip()) and sex != Sex.UNKNOWN and bool(height_cm or clothing.strip() or marks.strip())
+    )
+    described = photo_count > 0 or len((clothing + marks + description).strip()) >= 6
     return [
         Criterion("under_18", _("The child is under 18"), under_18),
         Criterion("police_confirmed", _("The disappearance is confirmed by police"), police_confirmed),
@@ -214,11 +232,17 @@ def _check_place(data: AlertData, err: Any) -> tuple[float, float, str] | None:
     if lat is not None and lon is not None:
         found = geo.nearest_county(lat, lon)
         if found is None:
-            err("last_seen_lat", _("The last-seen point (%(lat)s, %(lon)s) is outside China.") % {"lat": lat, "lon": lon})
+            err(
+                "last_seen_lat",
+                _("The last-seen point (%(lat)s, %(lon)s) is outside China.") % {"lat": lat, "lon": lon},
+            )
             return None
         return lat, lon, code or found[0]
     if not code:
-        err("last_seen_place", _("Give the last-seen place: a map point, or an address with its division code."))
+        err(
+            "last_seen_place",
+            _("Give the last-seen place: a map point, or an address with its division code."),
+        )
         return None
     if not data.last_seen_place.strip():
         err("last_seen_place", _("Give the address where the child was last seen."))
@@ -230,7 +254,9 @@ def _check_place(data: AlertData, err: Any) -> tuple[float, float, str] | None:
     return point[0], point[1], code
 
 
-def _validate(actor: Any, data: AlertData, *, person: Any | None, for_edit: bool = False) -> dict[str, list[str]]:
+def _validate(
+    actor: Any, data: AlertData, *, person: Any | None, for_edit: bool = False
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
 
     def err(key: str, message: str) -> None:
@@ -240,9 +266,8 @@ def _validate(actor: Any, data: AlertData, *, person: Any | None, for_edit: bool
         value = getattr(data, key)
         if isinstance(value, str) and len(value) > limit:
             err(key, _("At most %(n)d characters.") % {"n": limit})
-    if person is None and not for_edit:
-        if not data.name.strip():
-            err("name", _("The child's name is required."))
+    if person is None and not for_edit and not data.name.strip():
+        err("name", _("The child's name is required."))
     if data.sex not in Sex.values:
         err("sex", _("Unknown sex %(sex)r.") % {"sex": data.sex})
     now = timezone.now()
@@ -261,7 +286,9 @@ def _validate(actor: Any, data: AlertData, *, person: Any | None, for_edit: bool
     elif not for_edit and data.last_seen_at + conf.expiry() <= now:
         err(
             "last_seen_at",
-            _("A rapid alert is for a child last seen within %(h)d hours; file a missing-person report instead.")
+            _(
+                "A rapid alert is for a child last seen within %(h)d hours; file a missing-person report instead."
+            )
             % {"h": int(conf.expiry().total_seconds() // 3600)},
         )
     if not data.contact_phone.strip():
@@ -316,9 +343,9 @@ def _fan_out(alert: Alert, message: AlertMessage) -> list[Delivery]:
     )
     targets = [p for p, hit in zip(partners, reached, strict=True) if hit or p.pk in earlier]
     # A newer version supersedes whatever older message is still waiting for the same partner.
-    Delivery.objects.filter(
-        alert=alert, partner__in=targets, state=DeliveryState.PENDING
-    ).update(state=DeliveryState.SUPERSEDED, next_attempt_at=None)
+    Delivery.objects.filter(alert=alert, partner__in=targets, state=DeliveryState.PENDING).update(
+        state=DeliveryState.SUPERSEDED, next_attempt_at=None
+    )
     horizon = max(alert.expires_at, now + FINAL_MESSAGE_HORIZON) if message.is_final else alert.expires_at
     horizon = max(horizon, now + timedelta(minutes=1))
     deliveries = Delivery.objects.bulk_create(
@@ -344,14 +371,18 @@ def _fan_out(alert: Alert, message: AlertMessage) -> list[Delivery]:
 def _enqueue_send(ids: list[int], run_after: datetime | None, priority: int = 50) -> None:
     from homeward.alerts.tasks import deliveries_send
 
-    task = deliveries_send.using(priority=priority, run_after=run_after) if run_after else deliveries_send.using(
-        priority=priority
+    task = (
+        deliveries_send.using(priority=priority, run_after=run_after)
+        if run_after
+        else deliveries_send.using(priority=priority)
     )
     task.enqueue(ids)
 
 
 def _enqueue_radius_check(alert: Alert) -> None:
-    change = next_radius_change(alert.last_seen_at, max(timezone.now(), alert.last_seen_at), conf.radius_schedule())
+    change = next_radius_change(
+        alert.last_seen_at, max(timezone.now(), alert.last_seen_at), conf.radius_schedule()
+    )
     if change is None or change >= alert.expires_at:
         return
     from homeward.alerts.tasks import alert_radius_check
@@ -363,7 +394,11 @@ def _enqueue_radius_check(alert: Alert) -> None:
 
 def _event(alert: Alert, kind: str, actor: Any, **detail: Any) -> None:
     AlertEvent.objects.create(
-        alert=alert, kind=kind, at=timezone.now(), actor=actor if getattr(actor, "pk", None) else None, detail=detail
+        alert=alert,
+        kind=kind,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        detail=detail,
     )
 
 
@@ -395,7 +430,9 @@ def alert_release(*, actor: Any, data: AlertData) -> Alert:
         raise ValidationError(errors)
     unmet = [c.label for c in criteria_for(data, person) if not c.met]
     if unmet:
-        raise ValidationError({"__all__": [_("Release criteria not met: %(list)s.") % {"list": "; ".join(unmet)}]})
+        raise ValidationError(
+            {"__all__": [_("Release criteria not met: %(list)s.") % {"list": "; ".join(unmet)}]}
+        )
     place = _check_place(data, lambda *a: None)
     assert place is not None and data.last_seen_at is not None
     if person is None:
@@ -437,7 +474,12 @@ def alert_release(*, actor: Any, data: AlertData) -> Alert:
     _save_photos(alert, actor, data.photos)
     _event(alert, AlertEventKind.RELEASED, actor, radius_km=alert.radius_km)
     _publish(alert, MessageKind.ALERT)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=alert, detail={"released": True, "radius_km": alert.radius_km})
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=alert,
+        detail={"released": True, "radius_km": alert.radius_km},
+    )
     _enqueue_radius_check(alert)
     return alert
 
@@ -483,7 +525,9 @@ def alert_update(*, actor: Any, alert_id: Any, data: AlertData) -> Alert:
         data.name = alert.person.primary_name
     unmet = [c.label for c in criteria_for(data, existing_photos=alert.photos.count()) if not c.met]
     if unmet:
-        raise ValidationError({"__all__": [_("Release criteria not met: %(list)s.") % {"list": "; ".join(unmet)}]})
+        raise ValidationError(
+            {"__all__": [_("Release criteria not met: %(list)s.") % {"list": "; ".join(unmet)}]}
+        )
     place = _check_place(data, lambda *a: None)
     assert place is not None and data.last_seen_at is not None
     person = alert.person
@@ -586,7 +630,9 @@ def alert_renew(*, actor: Any, alert_id: Any) -> Alert:
     alert.radius_km = max(alert.radius_km, radius_km(alert.last_seen_at, now, conf.radius_schedule()))
     alert.version += 1
     alert.save()
-    _event(alert, AlertEventKind.RENEWED, actor, expires_at=alert.expires_at.isoformat(), reactivated=reactivated)
+    _event(
+        alert, AlertEventKind.RENEWED, actor, expires_at=alert.expires_at.isoformat(), reactivated=reactivated
+    )
     _publish(alert, MessageKind.ALERT if reactivated else MessageKind.UPDATE)
     audit.record(
         actor=actor,
@@ -672,7 +718,9 @@ def alert_expire(*, alert_id: int, now: datetime | None = None) -> bool:
     alert.save(update_fields=["status", "version", "updated_at"])
     _event(alert, AlertEventKind.EXPIRED, None)
     _publish(alert, MessageKind.CANCEL)
-    audit.record(actor=None, actor_label="system", action=AuditAction.UPDATE, obj=alert, detail={"expired": True})
+    audit.record(
+        actor=None, actor_label="system", action=AuditAction.UPDATE, obj=alert, detail={"expired": True}
+    )
     return True
 
 
@@ -687,7 +735,9 @@ def alerts_tick(*, now: datetime | None = None) -> TickReport:
     """One pass of the minute job: expire, grow radii, and re-enqueue deliveries a dead worker left behind."""
     now = now or timezone.now()
     report = TickReport()
-    for alert_id in Alert.objects.filter(status=AlertStatus.ACTIVE, expires_at__lte=now).values_list("pk", flat=True):
+    for alert_id in Alert.objects.filter(status=AlertStatus.ACTIVE, expires_at__lte=now).values_list(
+        "pk", flat=True
+    ):
         report.expired += alert_expire(alert_id=alert_id, now=now)
     for alert_id in Alert.objects.filter(status=AlertStatus.ACTIVE).values_list("pk", flat=True):
         report.grown += alert_radius_refresh(alert_id=alert_id, now=now)
@@ -731,7 +781,9 @@ def partner_secrets(partner: AlertPartner, now: datetime | None = None) -> list[
 def _request_for(delivery: Delivery, now: datetime) -> transport.OutboundRequest:
     body = delivery.message.body.encode("utf-8")
     headers = sign_webhook(partner_secrets(delivery.partner, now), delivery.msg_id, now, body)
-    return transport.OutboundRequest(key=delivery.pk, url=delivery.partner.endpoint_url, body=body, headers=headers)
+    return transport.OutboundRequest(
+        key=delivery.pk, url=delivery.partner.endpoint_url, body=body, headers=headers
+    )
 
 
 @transaction.atomic
@@ -745,7 +797,9 @@ def delivery_record(*, result: transport.OutboundResult, now: datetime | None = 
     DeliveryAttempt.objects.create(
         delivery=delivery,
         number=delivery.attempts,
-        at=delivery.first_attempt_at if delivery.attempts == 1 else now - timedelta(milliseconds=result.duration_ms),
+        at=delivery.first_attempt_at
+        if delivery.attempts == 1
+        else now - timedelta(milliseconds=result.duration_ms),
         duration_ms=result.duration_ms,
         status_code=result.status,
         ok=result.ok,
@@ -782,7 +836,9 @@ def deliveries_send(delivery_ids: Sequence[int]) -> dict[str, int]:
         try:
             requests.append(_request_for(delivery, now))
         except (WebhookError, ValueError) as exc:
-            delivery_record(result=transport.OutboundResult(delivery.pk, False, None, f"signing: {exc}", 0, 0.0))
+            delivery_record(
+                result=transport.OutboundResult(delivery.pk, False, None, f"signing: {exc}", 0, 0.0)
+            )
     retries: dict[datetime, list[int]] = defaultdict(list)
     counts = {"sent": 0, "delivered": 0, "failed": 0}
     for result in transport.post_many(requests, allow_private=conf.allow_private_targets()):
@@ -884,14 +940,23 @@ def _validate_partner(url: str, codes_text: str, boxes_text: str) -> dict[str, l
 def _require_partner_admin(actor: Any, code: str) -> None:
     if not access.in_jurisdiction(actor, code):
         audit.record(
-            actor=actor, action=AuditAction.PERMISSION_DENIED, object_type="alerts.alertpartner", detail={"code": code}
+            actor=actor,
+            action=AuditAction.PERMISSION_DENIED,
+            object_type="alerts.alertpartner",
+            detail={"code": code},
         )
         raise PermissionDenied(_("This partner platform is outside your jurisdiction."))
 
 
 @_guarded("alerts.manage_partner", "alerts.alertpartner")
 def partner_create(
-    *, actor: Any, agency_id: int, endpoint_url: str, name: str = "", region_codes: str = "", region_boxes: str = ""
+    *,
+    actor: Any,
+    agency_id: int,
+    endpoint_url: str,
+    name: str = "",
+    region_codes: str = "",
+    region_boxes: str = "",
 ) -> tuple[AlertPartner, str]:
     """Register a partner endpoint. Returns the partner and its secret, which is shown only this once."""
     agency = Agency.objects.filter(pk=agency_id, type=AgencyType.PARTNER_PLATFORM, is_active=True).first()
@@ -1094,7 +1159,9 @@ def _is_uuid(value: Any) -> bool:
 
 
 @_guarded("alerts.review_sighting", "alerts.sighting")
-def sighting_review(*, actor: Any, sighting_id: Any, status: str, follow_up: str = "", note: str = "") -> Sighting:
+def sighting_review(
+    *, actor: Any, sighting_id: Any, status: str, follow_up: str = "", note: str = ""
+) -> Sighting:
     """Mark a sighting useful / not useful / duplicate, and optionally turn it into a lead or a case action."""
     sighting = sighting_get(actor=actor, sighting_id=sighting_id, purpose="review", audit_read=False)
     errors: dict[str, list[str]] = {}
@@ -1103,7 +1170,9 @@ def sighting_review(*, actor: Any, sighting_id: Any, status: str, follow_up: str
     if follow_up not in FollowUp.values:
         errors["follow_up"] = [_("Unknown follow-up %(f)r.") % {"f": follow_up}]
     if follow_up and status != SightingStatus.USEFUL:
-        errors.setdefault("follow_up", []).append(_("Only a useful sighting becomes a lead or a case action."))
+        errors.setdefault("follow_up", []).append(
+            _("Only a useful sighting becomes a lead or a case action.")
+        )
     if len(note) > 500:
         errors["note"] = [_("At most %(n)d characters.") % {"n": 500}]
     if errors:
@@ -1116,7 +1185,10 @@ def sighting_review(*, actor: Any, sighting_id: Any, status: str, follow_up: str
     sighting.reviewed_at = timezone.now()
     sighting.save()
     audit.record(
-        actor=actor, action=AuditAction.UPDATE, obj=sighting, detail={"status": status, "follow_up": follow_up}
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=sighting,
+        detail={"status": status, "follow_up": follow_up},
     )
     return sighting
 

@@ -44,7 +44,9 @@ def list_view(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in AlertStatus.values else ""
     alerts = selectors.alert_list(actor=request.user, status=status)
-    return render(request, "alerts/list.html", {"alerts": alerts, "status": status, "statuses": AlertStatus.choices})
+    return render(
+        request, "alerts/list.html", {"alerts": alerts, "status": status, "statuses": AlertStatus.choices}
+    )
 
 
 @role_required(*ALERT_MANAGE_ROLES)
@@ -122,7 +124,9 @@ def detail_view(request: HttpRequest, alert_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit_view(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = selectors.alert_get(actor=request.user, alert_id=alert_id, purpose="edit", audit_read=False)
-    form = AlertForm(request.POST or None, request.FILES or None, initial=AlertForm.initial_for(alert), editing=True)
+    form = AlertForm(
+        request.POST or None, request.FILES or None, initial=AlertForm.initial_for(alert), editing=True
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.alert_update(actor=request.user, alert_id=alert.pk, data=form.to_data())
@@ -172,12 +176,17 @@ def close_view(request: HttpRequest, alert_id: int) -> HttpResponse:
         return redirect("alerts:detail", alert_id=alert_id)
     try:
         services.alert_close(
-            actor=request.user, alert_id=alert_id, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+            actor=request.user,
+            alert_id=alert_id,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The alert was closed; partners are being told to drop the child's data."))
+        messages.success(
+            request, _("The alert was closed; partners are being told to drop the child's data.")
+        )
     return redirect("alerts:detail", alert_id=alert_id)
 
 
@@ -191,7 +200,8 @@ def renew_view(request: HttpRequest, alert_id: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("The alert now runs until %(t)s.") % {"t": timezone.localtime(alert.expires_at).strftime("%Y-%m-%d %H:%M")},
+            _("The alert now runs until %(t)s.")
+            % {"t": timezone.localtime(alert.expires_at).strftime("%Y-%m-%d %H:%M")},
         )
     return redirect("alerts:detail", alert_id=alert_id)
 
@@ -278,7 +288,9 @@ def sighting_photo_view(request: HttpRequest, sighting_id: int) -> FileResponse:
 @role_required(*ALERT_VIEW_ROLES)
 @require_GET
 def dead_letters_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "alerts/dead_letters.html", {"deliveries": selectors.dead_letters(actor=request.user)})
+    return render(
+        request, "alerts/dead_letters.html", {"deliveries": selectors.dead_letters(actor=request.user)}
+    )
 
 
 @role_required(*ALERT_MANAGE_ROLES)
@@ -302,7 +314,7 @@ def partners_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            partner, secret = services.partner_create(
+            _partner, secret = services.partner_create(
                 actor=request.user,
                 agency_id=d["agency"],
                 endpoint_url=d["endpoint_url"],
@@ -313,7 +325,9 @@ def partners_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("The partner endpoint was registered. Copy the secret now: it is shown once."))
+            messages.success(
+                request, _("The partner endpoint was registered. Copy the secret now: it is shown once.")
+            )
             form = PartnerForm(agencies=agencies)
     partners = selectors.partner_list(actor=request.user)
     return render(request, "alerts/partners.html", {"partners": partners, "form": form, "secret": secret})
@@ -335,7 +349,9 @@ def partner_view(request: HttpRequest, partner_id: int) -> HttpResponse:
     )
     if request.method == "POST" and request.POST.get("action") == "rotate":
         secret = services.partner_rotate_secret(actor=request.user, partner_id=partner.pk)
-        messages.success(request, _("A new secret was made. The old one keeps working for a while alongside it."))
+        messages.success(
+            request, _("A new secret was made. The old one keeps working for a while alongside it.")
+        )
         partner = selectors.partner_get(actor=request.user, partner_id=partner_id, audit_read=False)
     elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -356,7 +372,12 @@ def partner_view(request: HttpRequest, partner_id: int) -> HttpResponse:
     return render(
         request,
         "alerts/partner.html",
-        {"partner": partner, "form": form, "secret": secret, "deliveries": selectors.partner_deliveries(partner)},
+        {
+            "partner": partner,
+            "form": form,
+            "secret": secret,
+            "deliveries": selectors.partner_deliveries(partner),
+        },
     )
 
 

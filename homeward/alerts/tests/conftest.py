@@ -59,7 +59,9 @@ def partner_agency(db: Any) -> Any:
     from homeward.accounts.roles import AgencyType
     from homeward.accounts.services import agency_create
 
-    return agency_create(actor=None, name="团圆合作平台", type=AgencyType.PARTNER_PLATFORM, division_code="000000")
+    return agency_create(
+        actor=None, name="团圆合作平台", type=AgencyType.PARTNER_PLATFORM, division_code="000000"
+    )
 
 
 def alert_data(**overrides: Any) -> Any:
@@ -105,7 +107,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
                 receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))

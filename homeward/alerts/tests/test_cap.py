@@ -29,7 +29,7 @@ def _data(**kw):
 
 
 def test_release_update_and_closure_validate_and_verify(cc, released, client):
-    alert, messages = _all_messages(cc, released)
+    _alert, messages = _all_messages(cc, released)
     assert [m.kind for m in messages] == ["alert", "update", "all_clear"]
     cert = client.get("/alerts/certificate.pem").content
     assert b"BEGIN CERTIFICATE" in cert
@@ -62,7 +62,7 @@ def test_tampering_breaks_the_signature(cc, released, client):
 def test_false_report_is_a_cancel(cc, released):
     alert = released()
     services.alert_close(actor=cc.a, alert_id=alert.pk, outcome="false_report")
-    closure = etree.fromstring(alert.messages.order_by("-seq").first().xml.encode())
+    closure = etree.fromstring(alert.messages.latest("seq").xml.encode())
     assert closure.findtext(f"{CAP}msgType") == "Cancel"
     validate_cap(etree.tostring(closure), backend="xmlschema")
 
@@ -92,4 +92,6 @@ def test_atom_feed_drops_personal_data_after_closure(cc, released, client):
 
 def test_certificate_page_publishes_the_fingerprint(client, db):
     response = client.get("/alerts/cap/")
-    assert response.status_code == 200 and re.search(r"([0-9A-F]{2}:){31}[0-9A-F]{2}", response.content.decode())
+    assert response.status_code == 200 and re.search(
+        r"([0-9A-F]{2}:){31}[0-9A-F]{2}", response.content.decode()
+    )

@@ -25,7 +25,10 @@ def test_release_creates_person_alert_and_message_with_one_audit_row(cc, audit_r
     assert alert.status == AlertStatus.ACTIVE and alert.jurisdiction == "510107"
     assert alert.last_seen_division == "510107"  # derived from the map point
     assert alert.person.primary_name == "陈明明"
-    assert [(r.object_type, r.action) for r in rows.new] == [("people.person", "create"), ("alerts.alert", "create")]
+    assert [(r.object_type, r.action) for r in rows.new] == [
+        ("people.person", "create"),
+        ("alerts.alert", "create"),
+    ]
     message = alert.messages.get()
     assert message.kind == MessageKind.ALERT and "陈明明" in message.xml
     assert alert.photos.count() == 1
@@ -37,20 +40,26 @@ def test_radius_grows_with_time_since_last_seen(cc):
     with time_machine.travel(start + timedelta(minutes=30), tick=False):
         alert = services.alert_release(actor=cc.a, data=alert_data(last_seen_at=start))
         assert alert.radius_km == 100
-    expected = {timedelta(hours=1, minutes=30): 200, timedelta(hours=2, minutes=30): 300, timedelta(hours=5): 500}
+    expected = {
+        timedelta(hours=1, minutes=30): 200,
+        timedelta(hours=2, minutes=30): 300,
+        timedelta(hours=5): 500,
+    }
     for offset, radius in expected.items():
         with time_machine.travel(start + offset, tick=False):
             report = services.alerts_tick()
             assert report.grown == 1
             alert.refresh_from_db()
             assert alert.radius_km == radius
-            latest = alert.messages.order_by("-seq").first()
+            latest = alert.messages.latest("seq")
             assert latest.kind == MessageKind.UPDATE and f"104.043000 {radius}<" in latest.xml
             assert services.alerts_tick().grown == 0  # idempotent within the band
     assert alert.messages.count() == 4
 
 
-@pytest.mark.parametrize(("late", "radius"), [(timedelta(hours=2), 200), (timedelta(hours=2, minutes=30), 300)])
+@pytest.mark.parametrize(
+    ("late", "radius"), [(timedelta(hours=2), 200), (timedelta(hours=2, minutes=30), 300)]
+)
 def test_alert_filed_late_starts_at_the_right_radius(cc, late, radius):
     now = timezone.now().replace(microsecond=0)
     with time_machine.travel(now, tick=False):
@@ -66,7 +75,12 @@ def test_release_criteria_are_checked_and_nothing_is_written(cc, audit_rows):
     assert "under 18" in message and "confirmed by police" in message
     assert not Alert.objects.exists() and not Person.objects.exists()
     criteria = {c.key: c.met for c in services.criteria_for(data)}
-    assert criteria == {"under_18": False, "police_confirmed": False, "recognisable": True, "photo_or_description": True}
+    assert criteria == {
+        "under_18": False,
+        "police_confirmed": False,
+        "recognisable": True,
+        "photo_or_description": True,
+    }
 
 
 def _big_png() -> SimpleUploadedFile:
@@ -81,7 +95,10 @@ def _big_png() -> SimpleUploadedFile:
         ({"last_seen_lat": 20.0, "last_seen_lon": 125.0}, "last_seen_lat"),  # the Pacific, inside the box
         ({"last_seen_lat": 30.6, "last_seen_lon": None}, "last_seen_lat"),
         ({"last_seen_lat": None, "last_seen_lon": None, "last_seen_division": ""}, "last_seen_place"),
-        ({"last_seen_lat": None, "last_seen_lon": None, "last_seen_division": "510199"}, "last_seen_division"),
+        (
+            {"last_seen_lat": None, "last_seen_lon": None, "last_seen_division": "510199"},
+            "last_seen_division",
+        ),
         ({"last_seen_at": timezone.now() + timedelta(hours=1)}, "last_seen_at"),
         ({"last_seen_at": timezone.now() - timedelta(hours=80)}, "last_seen_at"),
         ({"photos": [SimpleUploadedFile("x.png", b"not an image", content_type="image/png")]}, "photos"),
@@ -123,7 +140,9 @@ def test_another_countys_officer_cannot_edit_or_close(cc, released):
     alert.refresh_from_db()
     assert alert.version == 1 and alert.status == AlertStatus.ACTIVE
     # The province above may.
-    services.alert_update(actor=cc.province, alert_id=alert.pk, data=alert_data(clothing="绿色外套", photos=[]))
+    services.alert_update(
+        actor=cc.province, alert_id=alert.pk, data=alert_data(clothing="绿色外套", photos=[])
+    )
 
 
 def test_edit_sends_an_update_and_records_who(cc, released, audit_rows):
@@ -132,13 +151,15 @@ def test_edit_sends_an_update_and_records_who(cc, released, audit_rows):
         services.alert_update(
             actor=cc.a,
             alert_id=alert.pk,
-            data=alert_data(clothing="绿色外套", photos=[], last_seen_at=alert.last_seen_at + timedelta(seconds=20)),
+            data=alert_data(
+                clothing="绿色外套", photos=[], last_seen_at=alert.last_seen_at + timedelta(seconds=20)
+            ),
         )
     assert [(r.object_type, r.action, r.detail) for r in rows.new] == [
         ("alerts.alert", "update", {"fields": ["clothing"]})
     ]
     alert.refresh_from_db()
-    latest = alert.messages.order_by("-seq").first()
+    latest = alert.messages.latest("seq")
     assert alert.version == 2 and latest.kind == MessageKind.UPDATE and "绿色外套" in latest.xml
     assert alert.events.first().actor == cc.a
 
@@ -148,19 +169,21 @@ def test_name_correction_goes_to_the_person_record(cc, released):
     services.alert_update(actor=cc.a, alert_id=alert.pk, data=alert_data(name="陈明", photos=[]))
     alert.refresh_from_db()
     assert alert.person.primary_name == "陈明"
-    assert "陈明（" in alert.messages.order_by("-seq").first().xml
+    assert "陈明（" in alert.messages.latest("seq").xml
 
 
 def test_expiry_and_renewal(cc):
     start = timezone.now().replace(microsecond=0)
     with time_machine.travel(start, tick=False):
-        alert = services.alert_release(actor=cc.a, data=alert_data(last_seen_at=start - timedelta(minutes=10)))
+        alert = services.alert_release(
+            actor=cc.a, data=alert_data(last_seen_at=start - timedelta(minutes=10))
+        )
     assert alert.expires_at == alert.last_seen_at + timedelta(hours=72)
     with time_machine.travel(start + timedelta(hours=72), tick=False):
         assert services.alerts_tick().expired == 1
         alert.refresh_from_db()
         assert alert.status == AlertStatus.EXPIRED
-        latest = alert.messages.order_by("-seq").first()
+        latest = alert.messages.latest("seq")
         assert latest.kind == MessageKind.CANCEL and "陈明明" not in latest.xml
         services.alert_renew(actor=cc.a, alert_id=alert.pk)
         alert.refresh_from_db()
