@@ -133,10 +133,10 @@ class MandatoryReportForm(TipForm):
         for spec in sector.fields:
             name = f"sector_{spec.name}"
             if spec.kind == "bool":
-                sector_fields[name] = forms.BooleanField(label=spec.label, required=False)
+                sector_fields[name] = forms.BooleanField(label=str(spec.label), required=False)
             else:
                 sector_fields[name] = forms.CharField(
-                    label=spec.label, max_length=spec.max_length, required=False
+                    label=str(spec.label), max_length=spec.max_length, required=False
                 )
         self.fields = {**sector_fields, **self.fields}  # type: ignore[assignment]
 

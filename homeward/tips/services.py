@@ -81,7 +81,7 @@ SLA_MANDATORY = (timedelta(hours=12), timedelta(hours=72))
 SLA_DEFAULT = (timedelta(hours=24), timedelta(days=7))
 SLA_SPAM = (timedelta(days=3), timedelta(days=14))
 
-CATEGORY_WEIGHT = {
+CATEGORY_WEIGHT: dict[str, int] = {
     Category.CHILD_MISSING: 40,
     Category.CHILD_TRADE: 40,
     Category.ILLEGAL_ADOPTION: 30,

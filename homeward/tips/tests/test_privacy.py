@@ -32,7 +32,7 @@ def test_handling_investigator_and_auditor_see_informant(personas, tip, login, c
         body = client.get(f"/api/v1/tips/{tip.pk}").json()
         assert body["informant_phone"] == E164 and body["informant_name"] == NAME and body["informant_shown"]
     event = AuditEvent.objects.filter(action=AuditAction.READ, object_id=str(tip.pk)).last()
-    assert event.detail == {"informant_shown": True}
+    assert event is not None and event.detail == {"informant_shown": True}
 
 
 def test_other_roles_and_levels_see_it_masked(personas, tip, command_a, login, client):
