@@ -193,9 +193,9 @@ def family_list(*, actor: Any, limit: int = 200) -> QuerySet[Family]:
     return access.visible_to(actor, Family.objects.all()).order_by("-created_at")[:limit]
 
 
-def family_by_reference(*, actor: Any, reference: str) -> Family | None:
-    """A family the actor may see, by its number (for imports); None when missing or not visible."""
-    return access.visible_to(actor, Family.objects.filter(reference=reference)).first()
+def family_visible(actor: Any, families: QuerySet[Family]) -> QuerySet[Family]:
+    """The families of a queryset the actor may see (for imports naming families by number)."""
+    return access.visible_to(actor, families)
 
 
 def family_members(family: Family) -> list[Sample]:

@@ -60,8 +60,8 @@ from homeward.dna.selectors import (
     candidate_get,
     clean_purpose,
     confirmed_match,
-    family_by_reference,
     family_get,
+    family_visible,
     registration_blockers,
     require,
     sample_get,
@@ -483,6 +483,18 @@ class ImportOptions:
     kit: str = ""
 
 
+def _families_by_reference(actor: Any, references: set[str]) -> dict[str, Family | None]:
+    """Existing families named in a file: the Family when the actor may see it, None when it is another's."""
+    out: dict[str, Family | None] = {}
+    wanted = sorted(references)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        visible = {f.reference: f for f in family_visible(actor, Family.objects.filter(reference__in=chunk))}
+        for reference in Family.objects.filter(reference__in=chunk).values_list("reference", flat=True):
+            out[reference] = visible.get(reference)
+    return out
+
+
 @transaction.atomic
 def profiles_import(*, actor: Any, content: bytes | str, options: ImportOptions) -> ImportBatch:
     """Import typed profiles. Rows are validated one by one; bad rows are refused with a reason, good samples are
@@ -530,6 +542,7 @@ def profiles_import(*, actor: Any, content: bytes | str, options: ImportOptions)
         else set()
     )
     families: dict[str, Family | None] = {}
+    known_families = _families_by_reference(actor, {p.family for p in parsed.samples if p.family})
     new_family_counts: dict[str, dict[str, int]] = {}
     to_create: list[tuple[Sample, parsing.ParsedSample]] = []
     to_attach: list[tuple[Sample, parsing.ParsedSample]] = []
@@ -579,23 +592,16 @@ def profiles_import(*, actor: Any, content: bytes | str, options: ImportOptions)
                 refuse(p, _("a parent or relative needs a family number"))
                 continue
             if p.family not in families:
-                found = family_by_reference(actor=actor, reference=p.family)
-                if found is None and Family.objects.filter(reference=p.family).exists():
+                if not parsing.ACCESSION_RE.match(p.family):
                     families[p.family] = None
-                elif found is None:
-                    if not parsing.ACCESSION_RE.match(p.family):
-                        families[p.family] = None
-                    else:
-                        found = Family(
-                            reference=p.family,
-                            jurisdiction=jurisdiction,
-                            agency=actor.agency,
-                            created_by=actor,
-                        )
-                        new_families.append(found)
-                        families[p.family] = found
-                else:
+                elif p.family not in known_families:
+                    found = Family(
+                        reference=p.family, jurisdiction=jurisdiction, agency=actor.agency, created_by=actor
+                    )
+                    new_families.append(found)
                     families[p.family] = found
+                else:
+                    families[p.family] = known_families[p.family]  # None: another laboratory's family
             family = families[p.family]
             if family is None:
                 refuse(
