@@ -501,6 +501,7 @@ def person_add(request: HttpRequest, case_id: int, payload: CasePersonIn) -> Sta
 
 @router.post("/{case_id}/people/{case_person_id}/status", response=CasePersonOut)
 def victim_status(request: HttpRequest, case_id: int, case_person_id: int, payload: VictimStatusIn) -> Any:
+    selectors.require_same_case(case_id, case_person_id=case_person_id)
     return services.victim_status_set(
         actor=request.user, case_person_id=case_person_id, **payload.model_dump()
     )
@@ -508,12 +509,14 @@ def victim_status(request: HttpRequest, case_id: int, case_person_id: int, paylo
 
 @router.post("/{case_id}/people/{case_person_id}/vehicles", response={201: OkOut})
 def vehicle(request: HttpRequest, case_id: int, case_person_id: int, payload: VehicleIn) -> Status[Any]:
+    selectors.require_same_case(case_id, case_person_id=case_person_id)
     services.vehicle_add(actor=request.user, case_person_id=case_person_id, **payload.model_dump())
     return Status(201, {"ok": True})
 
 
 @router.post("/{case_id}/people/{case_person_id}/repatriation", response=RepatriationOut)
 def repatriation(request: HttpRequest, case_id: int, case_person_id: int, payload: RepatriationIn) -> Any:
+    selectors.require_same_case(case_id, case_person_id=case_person_id)
     return services.repatriation_record(
         actor=request.user, case_person_id=case_person_id, **payload.model_dump()
     )
@@ -521,6 +524,7 @@ def repatriation(request: HttpRequest, case_id: int, case_person_id: int, payloa
 
 @router.post("/{case_id}/people/{case_person_id}/sentence", response={201: OkOut})
 def sentence(request: HttpRequest, case_id: int, case_person_id: int, payload: SentenceIn) -> Status[Any]:
+    selectors.require_same_case(case_id, case_person_id=case_person_id)
     services.sentence_record(actor=request.user, case_person_id=case_person_id, **payload.model_dump())
     return Status(201, {"ok": True})
 
@@ -574,6 +578,7 @@ def cooperation_status(
 
 @router.post("/{case_id}/cooperation/{request_id}/replies", response={201: ReplyOut})
 def cooperation_reply(request: HttpRequest, case_id: int, request_id: int, payload: ReplyIn) -> Status[Any]:
+    selectors.require_same_case(case_id, request_id=request_id)
     return Status(
         201, services.cooperation_reply_add(actor=request.user, request_id=request_id, **payload.model_dump())
     )

@@ -196,6 +196,7 @@ class CaseReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("review notes"), max_length=4000, blank=True)
+    due_notified_at = models.DateTimeField(null=True, blank=True)
     # How many levels above the case's agency it has been escalated to (0 = not escalated).
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalated_to = models.CharField(max_length=6, blank=True)

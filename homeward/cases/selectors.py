@@ -92,6 +92,19 @@ def cases_visible(actor: Any) -> QuerySet[Case]:
     return in_scope | Case.objects.filter(pk__in=member_ids) if member_ids else in_scope
 
 
+def require_same_case(case_id: Any, *, case_person_id: Any = None, request_id: Any = None) -> None:
+    """Http404 when a URL names a person-on-case or cooperation request of another case than the one it names.
+
+    Only a consistency check of the address: the service then checks the actor's access to the record's case.
+    """
+    if case_person_id is not None:
+        found = CasePerson.objects.filter(pk=as_pk(case_person_id), case_id=as_pk(case_id)).exists()
+    else:
+        found = CooperationRequest.objects.filter(pk=as_pk(request_id), case_id=as_pk(case_id)).exists()
+    if not found:
+        raise Http404("Not found")
+
+
 def case_get(*, actor: Any, case_id: Any, purpose: str = "", audit_read: bool = True) -> Case:
     """One case for `actor`: Http404 for missing and not-yours alike (audited), PermissionDenied for the role."""
     require(actor, "cases.view_case", object_id=case_id)

@@ -1433,14 +1433,19 @@ def sentence_record(
 # ---- supervision (挂牌督办) ------------------------------------------------------------------------------------
 
 
-def _local_staff(code: str) -> list[Any]:
+def _local_staff(code: str, cache: dict[str, list[Any]] | None = None) -> list[Any]:
     """Case leaders and command-centre officers of agencies at exactly division `code`."""
+    if cache is not None and code in cache:
+        return cache[code]
     users: dict[int, Any] = {}
     for role in ESCALATION_ROLES:
         for user in recipients_for_role(role=role, division_code=code):
             if user.agency.division_id == code and user.is_police:
                 users[user.pk] = user
-    return list(users.values())
+    found = list(users.values())
+    if cache is not None:
+        cache[code] = found
+    return found
 
 
 @service
@@ -1626,13 +1631,26 @@ class TickReport:
     supervision_overdue: int = 0
 
 
-def _escalation_target(case: Case, level: int) -> str | None:
+def _escalation_target(case: Case, level: int, staff: dict[str, list[Any]]) -> str | None:
     """The division `level` steps above the case's agency that has someone to take the escalation."""
     above = list(reversed(ancestor_codes(case.agency.division_id)))[1:]
-    staffed = [code for code in above if _local_staff(code)]
+    staffed = [code for code in above if _local_staff(code, staff)]
     if not staffed:
         return None
     return staffed[min(level, len(staffed)) - 1]
+
+
+TICK_CHUNK = 500
+
+
+def _chunks(queryset: Any) -> Any:
+    """Rows in chunks, each to be written in one transaction (one commit per chunk, a savepoint per row).
+
+    The rows are read before any is written: SQLite does not isolate a cursor from writes on its connection.
+    """
+    rows = list(queryset)
+    for start in range(0, len(rows), TICK_CHUNK):
+        yield rows[start : start + TICK_CHUNK]
 
 
 def cases_tick(*, now: datetime | None = None) -> TickReport:
@@ -1640,20 +1658,26 @@ def cases_tick(*, now: datetime | None = None) -> TickReport:
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = TickReport()
-    for case in Case.objects.filter(status=CaseStatus.OPEN).exclude(reviews__status=TaskStatus.OPEN):
+    staff: dict[str, list[Any]] = {}  # who sits at each division, looked up once per run
+    unscheduled = Case.objects.filter(status=CaseStatus.OPEN).exclude(reviews__status=TaskStatus.OPEN)
+    for chunk in _chunks(unscheduled.order_by("pk")):
         with transaction.atomic():
-            last = case.reviews.filter(status=TaskStatus.DONE).order_by("-done_at").first()
-            after = timezone.localdate(last.done_at) if last and last.done_at else case.registered_on
-            if _schedule_review(case, after) is not None:
-                report.reviews_created += 1
+            for case in chunk:
+                last = case.reviews.filter(status=TaskStatus.DONE).order_by("-done_at").first()
+                after = timezone.localdate(last.done_at) if last and last.done_at else case.registered_on
+                with transaction.atomic():
+                    if _schedule_review(case, after) is not None:
+                        report.reviews_created += 1
     open_reviews = CaseReview.objects.filter(
         status=TaskStatus.OPEN, case__status=CaseStatus.OPEN, due_on__lte=today
-    )
-    for review in open_reviews.select_related("case__agency", "assignee"):
+    ).select_related("case__agency", "assignee")
+    for chunk in _chunks(open_reviews.order_by("pk")):
         with transaction.atomic():
-            report.reviews_due_notified += _notify_review_due(review)
-            if review.due_on < today and _escalate(review, today):
-                report.reviews_escalated += 1
+            for review in chunk:
+                with transaction.atomic():
+                    report.reviews_due_notified += _notify_review_due(review, staff)
+                    if review.due_on < today and _escalate(review, today, staff):
+                        report.reviews_escalated += 1
     overdue = Supervision.objects.filter(
         status=SupervisionStatus.ACTIVE, deadline__lt=today, overdue_since__isnull=True
     ).select_related("case", "listed_by", "supervisor_agency")
@@ -1667,9 +1691,12 @@ def cases_tick(*, now: datetime | None = None) -> TickReport:
     return report
 
 
-def _notify_review_due(review: CaseReview) -> int:
+def _notify_review_due(review: CaseReview, staff: dict[str, list[Any]]) -> int:
+    if review.due_notified_at is not None:
+        return 0
+    CaseReview.objects.filter(pk=review.pk).update(due_notified_at=timezone.now())
     case = review.case
-    users = [review.assignee] if review.assignee else _local_staff(case.agency.division_id)
+    users = [review.assignee] if review.assignee else _local_staff(case.agency.division_id, staff)
     return len(
         notify(
             kind="case_review",
@@ -1682,12 +1709,12 @@ def _notify_review_due(review: CaseReview) -> int:
     )
 
 
-def _escalate(review: CaseReview, today: date) -> bool:
+def _escalate(review: CaseReview, today: date, staff: dict[str, list[Any]]) -> bool:
     """Escalate one level when the review is missed, one more for every further week it stays missed."""
     wanted = 1 + (today - review.due_on - timedelta(days=1)).days // ESCALATE_EVERY.days
     if wanted <= review.escalation_level:
         return False
-    target = _escalation_target(review.case, wanted)
+    target = _escalation_target(review.case, wanted, staff)
     if target is None or target == review.escalated_to:
         return False
     updated = CaseReview.objects.filter(pk=review.pk, escalation_level=review.escalation_level).update(
@@ -1714,7 +1741,7 @@ def _escalate(review: CaseReview, today: date) -> bool:
         title=_("Missed review of case %(number)s (due %(date)s)")
         % {"number": case.number, "date": review.due_on},
         url=_case_url(case),
-        users=_local_staff(target),
+        users=_local_staff(target, staff),
         dedupe_key=f"case-review-escalated-{review.pk}-{wanted}",
     )
     return True

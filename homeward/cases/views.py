@@ -413,6 +413,7 @@ def _case_person_post(
     @view_roles
     @require_POST
     def view(request: HttpRequest, pk: int, case_person_id: int) -> HttpResponse:
+        selectors.require_same_case(pk, case_person_id=case_person_id)
         form = form_class(request.POST)
         return _act(
             request, form, lambda d: call(request.user, case_person_id, d), _detail_url(pk, anchor), done
@@ -450,6 +451,7 @@ sentence_view = _case_person_post(
 @view_roles
 @require_POST
 def cooperation_status_view(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
+    selectors.require_same_case(pk, request_id=request_id)
     return _act(
         request,
         forms.CooperationStatusForm(request.POST),
@@ -462,6 +464,7 @@ def cooperation_status_view(request: HttpRequest, pk: int, request_id: int) -> H
 @view_roles
 @require_POST
 def cooperation_reply_view(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
+    selectors.require_same_case(pk, request_id=request_id)
     return _act(
         request,
         forms.ReplyForm(request.POST),

@@ -133,9 +133,7 @@ def test_bad_registration_input_names_the_field(cast, overrides, field):
 def test_roles_without_case_work_cannot_register_and_it_is_audited(cast, audit_rows):
     with audit_rows() as rows, pytest.raises(PermissionDenied):
         case_register(actor=cast.p.caseworker_a, data=data())
-    assert [(e.action, e.outcome) for e in rows.new] == [
-        (AuditAction.PERMISSION_DENIED, AuditOutcome.DENIED)
-    ]
+    assert [(e.action, e.outcome) for e in rows.new] == [(AuditAction.PERMISSION_DENIED, AuditOutcome.DENIED)]
     assert not Case.objects.exists()
 
 

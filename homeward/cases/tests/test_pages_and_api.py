@@ -393,3 +393,29 @@ def test_nav_items_by_role(cast):
         nav_items(cast.p.investigator_a)
     ) == 2
     assert nav_items(cast.p.caseworker_a) == []
+
+
+def test_sub_records_addressed_under_another_case_are_404(cast, full_case, child_case, login, client):
+    other = child_case()
+    login(cast.p.investigator_a)
+    victim, request = full_case["victim"], full_case["request"]
+    response = post_json(
+        client,
+        f"/api/v1/cases/{other.pk}/people/{victim.pk}/status",
+        {"status": "rescued", "on": "2026-01-30"},
+    )
+    assert response.status_code == 404
+    response = post_json(
+        client,
+        f"/api/v1/cases/{other.pk}/cooperation/{request.pk}/status",
+        {"status": "closed", "on": "2026-01-30"},
+    )
+    assert response.status_code == 404
+    assert (
+        client.post(
+            f"/staff/cases/{other.pk}/people/{victim.pk}/vehicles/", {"plate": "川A12345"}
+        ).status_code
+        == 404
+    )
+    victim.refresh_from_db()
+    assert victim.victim_status == "missing"
