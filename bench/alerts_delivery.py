@@ -11,6 +11,7 @@ sender would need before the last partner hears of the alert).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -32,7 +33,7 @@ class Endpoint:
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 arrived = time.time()
                 event = body[:40].decode(errors="replace")
@@ -103,7 +104,9 @@ def main() -> int:
     from homeward.alerts.models import Delivery
     from homeward.alerts.services import AlertData
 
-    police = agency_create(actor=None, name="武侯公安分局", type=AgencyType.PUBLIC_SECURITY, division_code="510107")
+    police = agency_create(
+        actor=None, name="武侯公安分局", type=AgencyType.PUBLIC_SECURITY, division_code="510107"
+    )
     mps = agency_create(actor=None, name="公安部", type=AgencyType.PUBLIC_SECURITY, division_code="000000")
     officer = user_create(
         actor=None, username="cc", password=None, agency=police, roles=[Role.COMMAND_CENTRE]
@@ -116,7 +119,9 @@ def main() -> int:
         agency = agency_create(
             actor=None, name=f"合作平台{i:02d}", type=AgencyType.PARTNER_PLATFORM, division_code="000000"
         )
-        _partner, secret = services.partner_create(actor=admin, agency_id=agency.pk, endpoint_url=endpoint.url)
+        _partner, secret = services.partner_create(
+            actor=admin, agency_id=agency.pk, endpoint_url=endpoint.url
+        )
         secrets.append(secret)
     healthy = [e for e in endpoints if e.kind == "healthy"]
 
@@ -129,10 +134,8 @@ def main() -> int:
     t = time.time()
     for endpoint, secret in zip(endpoints, secrets, strict=True):
         headers = sign_webhook(secret, "msg_baseline", timezone.now(), body)
-        try:
+        with contextlib.suppress(requests.RequestException):
             requests.post(endpoint.url, data=body, headers=headers, timeout=10)
-        except requests.RequestException:
-            pass
     baseline_s = time.time() - t
     for endpoint in endpoints:
         endpoint.hits.clear()
