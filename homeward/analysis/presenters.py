@@ -35,6 +35,14 @@ def _province_codes(prefix: str) -> list[str]:
     return list(qs.values_list("code", flat=True))
 
 
+def _unit_text(name: str, count: int, rate: float | None) -> str:
+    return _("%(name)s: %(count)d, %(rate)s per 100,000") % {
+        "name": name,
+        "count": count,
+        "rate": charts.fmt_value(rate) if rate is not None else _("no population figure"),
+    }
+
+
 def dashboard_charts(board: Dashboard, area_url: Callable[[str], str]) -> DashboardCharts | None:
     detail: IndicatorDetail | None = board.detail
     if detail is None:
@@ -62,19 +70,46 @@ def dashboard_charts(board: Dashboard, area_url: Callable[[str], str]) -> Dashbo
         ],
     )
     county_map = None
-    if not board.area.is_county:
+    if board.area.level == "country":
+        # The nation: one shape per province (2,850 county outlines would make a 1 MB page); click to drill down.
+        coords = _coords([r.area.code for r in detail.regions if r.area])
+        units = []
+        for r in detail.regions:
+            if r.area is None:
+                continue
+            lat, lon = coords.get(r.area.code, (None, None))
+            units.append(
+                charts.MapUnit(
+                    r.area.code,
+                    r.label,
+                    r.rate,
+                    _unit_text(r.label, r.count, r.rate),
+                    area_url(r.area.code),
+                    lat,
+                    lon,
+                )
+            )
+        county_map = charts.choropleth(
+            _("%(indicator)s per 100,000 residents, by province") % {"indicator": label},
+            units,
+            legend_label=_("per 100,000"),
+            level="province",
+        )
+    elif not board.area.is_county:
         coords = _coords([c.area.code for c in detail.counties])
         units = []
         for row in detail.counties:
             lat, lon = coords.get(row.area.code, (None, None))
-            value = row.rate
-            text = _("%(name)s: %(count)d, %(rate)s per 100,000") % {
-                "name": row.area.name,
-                "count": row.count,
-                "rate": charts.fmt_value(value) if value is not None else _("no population figure"),
-            }
             units.append(
-                charts.MapUnit(row.area.code, row.area.name, value, text, area_url(row.area.code), lat, lon)
+                charts.MapUnit(
+                    row.area.code,
+                    row.area.name,
+                    row.rate,
+                    _unit_text(row.area.name, row.count, row.rate),
+                    area_url(row.area.code),
+                    lat,
+                    lon,
+                )
             )
         county_map = charts.choropleth(
             _("%(indicator)s per 100,000 residents, by county") % {"indicator": label},

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from homeward.access import selectors as access
 from homeward.analysis import areas, sources
@@ -185,9 +186,12 @@ def indicator_detail(
     else:
         placed = by_code.get(area.code, 0)
         county_rows.append(CountyRow(area, placed))
+    labels = [period.bucket_label(k) for k in period.buckets()]
+    if labels and period.end >= timezone.localdate():
+        labels[-1] += " …"  # the current week or month is not over: its count is still growing
     return IndicatorDetail(
         spec=spec,
-        bucket_labels=[period.bucket_label(k) for k in period.buckets()],
+        bucket_labels=labels,
         series=series,
         series_last_year=_aligned(last.series(t for _c, t in before_rows), len(series)),
         regions=regions,

@@ -418,3 +418,38 @@ def warning_acknowledge(*, actor: Any, warning_id: Any, note: str) -> EarlyWarni
     warning.refresh_from_db()
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=warning, detail={"acknowledged": True})
     return warning
+
+
+@transaction.atomic
+def warning_scan_schedule(*, areas: list[str], week: date | None = None) -> list[WarningScan]:
+    """System-initiated scans (the weekly routine): every province and the nation unless areas are given.
+
+    Idempotent per area and week: an existing scan of the same week is not queued again.
+    """
+    keys = [s.key for s in sources.available()]
+    week_start = week_monday(week) if week else last_complete_week()
+    if week_start > last_complete_week():
+        raise ValidationError(_("Only complete weeks can be assessed."))
+    codes = areas or [
+        settings.NATIONAL_DIVISION_CODE,
+        *Division.objects.filter(level="province").values_list("code", flat=True),
+    ]
+    scans = []
+    from homeward.analysis.tasks import run_warning_scan
+
+    for code in codes:
+        if not Division.objects.filter(code=code).exists():
+            raise ValidationError(_("Unknown division code %(code)s.") % {"code": code})
+        if not keys or WarningScan.objects.filter(jurisdiction=code, week_start=week_start).exists():
+            continue
+        scan = WarningScan.objects.create(jurisdiction=code, indicators=keys, week_start=week_start)
+        audit.record(
+            actor=None,
+            actor_label=TASK_LABEL,
+            action=AuditAction.CREATE,
+            obj=scan,
+            detail={"scheduled": True},
+        )
+        transaction.on_commit(partial(run_warning_scan.enqueue, scan.pk))
+        scans.append(scan)
+    return scans

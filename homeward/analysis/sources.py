@@ -15,6 +15,7 @@ An app without the module or the function is "no data source yet", never an erro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +42,7 @@ OTHER_LABELS: dict[str, Any] = {
     "portal": _("Public portal"),
     "analysis": _("Demonstration data (synthetic)"),
 }
+log = logging.getLogger(__name__)
 FLOWS_APP = "cases"
 FLOWS_FUNCTION = "victim_flows"
 
@@ -58,19 +60,45 @@ class Section:
 
 
 def _module(app: str) -> Any:
-    return indicators._module(app)
+    """The app's indicators module; one that fails to import is logged and treated as absent.
+
+    `homeward.core.indicators.available()` stops at the first broken module, which would take every dashboard
+    section down with it, so the registry is walked here app by app (same modules, same contract).
+    """
+    try:
+        return indicators._module(app)
+    except Exception:
+        log.exception("indicators of %s could not be loaded; treated as no data source", app)
+        return None
 
 
 def available() -> list[IndicatorSpec]:
-    return indicators.available()
+    specs: list[IndicatorSpec] = []
+    for app in settings.HOMEWARD_DOMAIN_APPS:
+        module = _module(app)
+        if module is not None:
+            specs.extend(
+                IndicatorSpec(app, n, label) for n, label in getattr(module, "INDICATORS", {}).items()
+            )
+    return specs
 
 
 def spec(key: str) -> IndicatorSpec | None:
-    return indicators.spec(key)
+    app, _dot, name = key.partition(".")
+    if app not in settings.HOMEWARD_DOMAIN_APPS:
+        return None
+    module = _module(app)
+    labels = getattr(module, "INDICATORS", {}) if module is not None else {}
+    return IndicatorSpec(app, name, labels[name]) if name in labels else None
 
 
 def events(key: str, *, prefix: str, start: datetime, end: datetime) -> list[tuple[str, datetime]] | None:
-    return indicators.events(key, prefix=prefix, start=start, end=end)
+    """The facts behind indicator `key` ("app.name") as (division code, time) pairs, or None without a source."""
+    found = spec(key)
+    if found is None:
+        return None
+    module = _module(found.app)
+    return [(str(code), at) for code, at in module.events(found.name, prefix=prefix, start=start, end=end)]
 
 
 def available_measures() -> list[IndicatorSpec]:

@@ -80,7 +80,10 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             if r.area
         },
         "indicator_links": {
-            s.key: reverse("analysis:dashboard") + "?" + _query(area=board.area.code, indicator=s.key, **base)
+            s.key: reverse("analysis:dashboard")
+            + "?"
+            + _query(area=board.area.code, indicator=s.key, **base)
+            + "#detail"
             for s in board.indicators
         },
         "exports": {t: export_url(t) for t in exports.TABLES},

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+import types
 from datetime import date
+from typing import Any
 
 import pytest
 from django.http import Http404
@@ -13,7 +16,7 @@ from conftest import COUNTY_A, COUNTY_B, PROVINCE
 from homeward.analysis import selectors
 
 pytestmark = pytest.mark.django_db
-MARCH = {"start": date(2026, 3, 1), "end": date(2026, 3, 31)}
+MARCH: dict[str, Any] = {"start": date(2026, 3, 1), "end": date(2026, 3, 31)}
 
 
 def rows_of(board):
@@ -30,6 +33,7 @@ def test_province_sees_its_counties_hand_counted(seeded, personas):
         "alerts.released": (3, 0),
     }
     detail = board.detail
+    assert detail is not None
     assert detail.total == 6 and detail.last_year == 1
     regions = {r.label: (r.count, r.last_year) for r in detail.regions}
     assert regions["成都市"] == (5, 1)
@@ -99,6 +103,7 @@ def test_page_renders_charts_with_their_data(seeded, client, login, personas):
     values = json.loads(line.group(1).replace("&quot;", '"'))
     assert sum(values["series"]["2026-03-01 – 2026-03-31"]) == 6
     bar = re.search(r'<svg class="chart chart-bar" data-chart="bar" data-values="([^"]*)"', html)
+    assert bar is not None
     bars = {b["label"]: b["value"] for b in json.loads(bar.group(1).replace("&quot;", '"'))}
     assert bars["成都市"] == 5
     assert 'data-chart="map"' in html and 'data-code="510107"' in html
@@ -127,3 +132,12 @@ def test_bad_dashboard_input_is_a_form_error(seeded, client, login, personas, pa
     response = client.get("/staff/analysis/", params)
     assert response.status_code == 400
     assert 'class="errors"' in response.content.decode()
+
+
+def test_a_broken_source_module_is_no_source_not_an_error(seeded, personas):
+    # find_spec says the module exists, but importing it fails.
+    seeded.modules["homeward.dna.indicators"] = types.ModuleType("broken")
+    seeded.monkeypatch.setitem(sys.modules, "homeward.dna.indicators", None)
+    board = selectors.dashboard_get(actor=personas.provincial, area_code=PROVINCE, **MARCH)
+    by_app = {f.section.app: f.section.has_source for f in board.sections}
+    assert by_app["dna"] is False and by_app["tips"] is True

@@ -235,3 +235,27 @@ def test_nav_entries(seeded, client, login, personas):
     login(personas.provincial)
     html = client.get("/staff/").content.decode()
     assert "/staff/analysis/" in html
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_column_fast_path_agrees_with_the_engine(seed):
+    import numpy as np
+
+    from homeward.engines import hotspots as engine
+    from homeward.engines.hotspots.suppression import feasible_ranges
+
+    rng = np.random.default_rng(seed)
+    values = [int(v) for v in rng.choice([0, 0, 1, 2, 3, 5, 8, 13], size=int(rng.integers(1, 9)))]
+    fast = exports.suppress_column(values)
+    slow = engine.suppress([[v] for v in values])
+    # The same cells are published where the engine publishes them, with the same number hidden.
+    assert sum(c is None for c in fast.cells) == sum(r[0] is None for r in slow.cells)
+    assert (fast.total is None) == (slow.grand_total is None)
+    # And nothing hidden can be worked out from what is published.
+    ext = np.array([[v, v] for v in values] + [[sum(values), sum(values)]])
+    hidden = {(i, j) for i, c in enumerate(fast.cells) if c is None for j in (0, 1)}
+    if fast.total is None:
+        hidden |= {(len(values), 0), (len(values), 1)}
+    if hidden:
+        ranges = feasible_ranges(ext, hidden)
+        assert all(hi - lo >= 0.5 for lo, hi in ranges.values())

@@ -22,8 +22,8 @@ START, END = date(2026, 1, 1), date(2026, 3, 31)
 
 def sichuan_field(relative_risk: float, seed: int = 3):
     units = Division.objects.filter(code__startswith="51", level="county", population__gt=0)
-    population = {d.code: d.population for d in units}
-    centroids = {d.code: (d.lat, d.lon) for d in units if d.lat is not None}
+    population = {d.code: int(d.population or 0) for d in units}
+    centroids = {d.code: (float(d.lat or 0), float(d.lon or 0)) for d in units if d.lat is not None}
     field = planted_field(
         population,
         centroids,
@@ -36,6 +36,12 @@ def sichuan_field(relative_risk: float, seed: int = 3):
     base = datetime(2026, 2, 1, tzinfo=UTC)
     rows = [(code, base + timedelta(hours=i % 500)) for code, n in field.counts.items() for i in range(n)]
     return field, rows
+
+
+def execute(*, run_id: int) -> HotspotRun:
+    run = services.hotspot_run_execute(run_id=run_id)
+    assert run is not None
+    return run
 
 
 def run_for(actor, key="tips.received", **kw):
@@ -51,7 +57,7 @@ def test_planted_cluster_is_found(fake_sources, analysts, django_capture_on_comm
         run = run_for(analysts.command_province)
     assert len(callbacks) == 1  # the task is enqueued after commit
     assert run.status == RunStatus.QUEUED
-    run = services.hotspot_run_execute(run_id=run.pk)
+    run = execute(run_id=run.pk)
     assert run.status == RunStatus.DONE, run.error
     hot = {r["code"] for r in run.results if r["kind"] == "hot"}
     assert run.n_hot == len(hot) >= 4
@@ -59,7 +65,10 @@ def test_planted_cluster_is_found(fake_sources, analysts, django_capture_on_comm
     # Gi* looks at neighbourhoods, so counties next to the cluster may be flagged too; nothing far away is.
     centre = Division.objects.get(code=COUNTY_A)
     for d in Division.objects.filter(code__in=hot):
-        assert haversine_km(centre.lat, centre.lon, d.lat, d.lon) < 120, d
+        assert (
+            haversine_km(float(centre.lat or 0), float(centre.lon or 0), float(d.lat or 0), float(d.lon or 0))
+            < 120
+        )
     assert "prompt for human judgement" in run.basis
     assert run.total_count == len(rows) and run.n_units > 150
 
@@ -67,7 +76,7 @@ def test_planted_cluster_is_found(fake_sources, analysts, django_capture_on_comm
 def test_uniform_field_has_no_hotspot(fake_sources, analysts):
     _field, rows = sichuan_field(relative_risk=1.0, seed=5)
     fake_sources.add("tips", {"received": rows})
-    run = services.hotspot_run_execute(run_id=run_for(analysts.command_province).pk)
+    run = execute(run_id=run_for(analysts.command_province).pk)
     assert run.status == RunStatus.DONE
     assert run.n_hot == 0
 
@@ -79,8 +88,8 @@ def test_task_is_idempotent_and_audited_once(fake_sources, analysts, audit_rows)
         run = run_for(analysts.command_province)
     assert [(r.action, r.object_type) for r in created.new] == [("create", "analysis.hotspotrun")]
     with audit_rows() as executed:
-        services.hotspot_run_execute(run_id=run.pk)
-        services.hotspot_run_execute(run_id=run.pk)  # a retried task does nothing
+        execute(run_id=run.pk)
+        execute(run_id=run.pk)  # a retried task does nothing
     assert [(r.action, r.actor_label) for r in executed.new] == [("update", "analysis task")]
 
 
@@ -122,7 +131,7 @@ def test_result_page_map_and_export(fake_sources, analysts, client, login):
     _field, rows = sichuan_field(relative_risk=4.0)
     rows.append(("510107", datetime(2026, 2, 2, tzinfo=UTC)))
     fake_sources.add("tips", {"received": rows})
-    run = services.hotspot_run_execute(run_id=run_for(analysts.command_province).pk)
+    run = execute(run_id=run_for(analysts.command_province).pk)
     login(analysts.command_province)
     page = client.get(f"/staff/analysis/hotspots/{run.pk}/").content.decode()
     assert 'data-chart="map"' in page and 'id="flagged"' in page

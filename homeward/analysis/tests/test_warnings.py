@@ -158,3 +158,21 @@ def test_scan_form(seeded, analysts, client, login, clock):
         client.post("/staff/analysis/warnings/", {"area": COUNTY_A, "week_start": "2026-03-12"}).status_code
         == 400
     )
+
+
+def test_weekly_command_scans_and_is_idempotent(fake_sources, analysts, clock):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    fake_sources.add("tips", {"received": weekly_rows(COUNTY_A, spike=14)})
+    out = StringIO()
+    call_command("analysis_scan", "--area", COUNTY_A, "--now", stdout=out)
+    assert "1 warning(s)" in out.getvalue()
+    assert EarlyWarning.objects.filter(jurisdiction=COUNTY_A).count() == 1
+    out = StringIO()
+    call_command("analysis_scan", "--area", COUNTY_A, "--now", stdout=out)
+    assert out.getvalue() == ""  # the week was scanned already
+    with pytest.raises(CommandError):
+        call_command("analysis_scan", "--area", "519999")
