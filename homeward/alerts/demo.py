@@ -67,7 +67,9 @@ def _deliver_in_process() -> int:
             secrets=services.partner_secrets(delivery.partner), headers=request.headers, body=request.body
         )
         services.delivery_record(
-            result=transport.OutboundResult(delivery.pk, receipt.verified, 204, receipt.error, 3, now.timestamp())
+            result=transport.OutboundResult(
+                delivery.pk, receipt.verified, 204, receipt.error, 3, now.timestamp()
+            )
         )
         count += 1
     return count
@@ -179,7 +181,13 @@ def load(report: Any) -> None:
             lon=104.0702,
             place="人民南路四段地铁站C口",
         )
-        _sighting(active, "198.51.100.12", 8, "公交车上有个小男孩在哭，右耳下面有胎记。", place="99路公交，往桐梓林方向")
+        _sighting(
+            active,
+            "198.51.100.12",
+            8,
+            "公交车上有个小男孩在哭，右耳下面有胎记。",
+            place="99路公交，往桐梓林方向",
+        )
         _sighting(
             abduction,
             "198.51.100.13",
@@ -192,10 +200,16 @@ def load(report: Any) -> None:
         _sighting(found, "198.51.100.14", 600, "好像在双楠公园见过这个孩子。", place="双楠公园南门")
         queue = selectors.sighting_queue(actor=wuhou, alert_id=active.pk)
         services.sighting_review(
-            actor=wuhou, sighting_id=queue[-1].pk, status="useful", follow_up="lead", note="已派巡逻警力前往地铁站核查"
+            actor=wuhou,
+            sighting_id=queue[-1].pk,
+            status="useful",
+            follow_up="lead",
+            note="已派巡逻警力前往地铁站核查",
         )
         services.alert_close(actor=wuhou, alert_id=found.pk, outcome="found", note="在亲戚家找到，平安")
-        services.alert_close(actor=wuhua, alert_id=false_report.pk, outcome="false_report", note="孩子在同学家，报警人误报")
+        services.alert_close(
+            actor=wuhua, alert_id=false_report.pk, outcome="false_report", note="孩子在同学家，报警人误报"
+        )
         delivered += _deliver_in_process() if partner is not None else 0
     report.notes["alerts"] = (
         f"4 alerts (2 active: {active.pk}, {abduction.pk}; found: {found.pk}; false report: {false_report.pk}), "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +16,11 @@ INDICATORS = {
 }
 
 
-def events(name: str, *, prefix: str, start: datetime, end: datetime) -> Iterable[tuple[str, datetime]]:
+def events(name: str, *, prefix: str, start: datetime, end: datetime) -> list[tuple[str, datetime]]:
     if name == "alerts_released":
-        rows = Alert.objects.filter(jurisdiction__startswith=prefix, released_at__gte=start, released_at__lt=end)
+        rows = Alert.objects.filter(
+            jurisdiction__startswith=prefix, released_at__gte=start, released_at__lt=end
+        )
         return list(rows.values_list("jurisdiction", "released_at"))
     if name in ("alerts_found", "alerts_false_reports"):
         status = AlertStatus.FOUND if name == "alerts_found" else AlertStatus.FALSE_REPORT
@@ -28,6 +29,8 @@ def events(name: str, *, prefix: str, start: datetime, end: datetime) -> Iterabl
         )
         return [(code, at) for code, at in rows.values_list("jurisdiction", "closed_at") if at is not None]
     if name == "sightings":
-        rows = Sighting.objects.filter(jurisdiction__startswith=prefix, created_at__gte=start, created_at__lt=end)
+        rows = Sighting.objects.filter(
+            jurisdiction__startswith=prefix, created_at__gte=start, created_at__lt=end
+        )
         return list(rows.values_list("jurisdiction", "created_at"))
     return []

@@ -369,13 +369,13 @@ def _fan_out(alert: Alert, message: AlertMessage) -> list[Delivery]:
 
 
 def _enqueue_send(ids: list[int], run_after: datetime | None, priority: int = 50) -> None:
+    """First deliveries go to the "deliveries" queue, retries to "default": with a worker per queue a slow
+    partner's retry (up to the 10 s timeout) never holds up the first delivery of a new message."""
     from homeward.alerts.tasks import deliveries_send
 
-    task = (
-        deliveries_send.using(priority=priority, run_after=run_after)
-        if run_after
-        else deliveries_send.using(priority=priority)
-    )
+    task = deliveries_send.using(priority=priority, queue_name="deliveries" if priority >= 50 else "default")
+    if run_after is not None:
+        task = task.using(run_after=run_after)
     task.enqueue(ids)
 
 

@@ -21,7 +21,12 @@ def demo_users(personas, make_user):
     make_user("command_centre_wuhou", personas.police_a, [Role.COMMAND_CENTRE])
     make_user("command_centre_jinniu", personas.police_b, [Role.COMMAND_CENTRE])
     make_user("command_centre_wuhua", personas.police_other, [Role.COMMAND_CENTRE])
-    agency_create(actor=None, name="团圆信息发布合作平台（演示）", type=AgencyType.PARTNER_PLATFORM, division_code="000000")
+    agency_create(
+        actor=None,
+        name="团圆信息发布合作平台（演示）",
+        type=AgencyType.PARTNER_PLATFORM,
+        division_code="000000",
+    )
 
 
 class Report:

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from homeward.alerts import services
 from homeward.alerts.models import Alert, AlertMessage, AlertStatus, MessageKind
@@ -69,7 +69,7 @@ def test_alert_filed_late_starts_at_the_right_radius(cc, late, radius):
 
 def test_release_criteria_are_checked_and_nothing_is_written(cc, audit_rows):
     data = alert_data(police_confirmed=False, birth_date=timezone.localdate().replace(year=2000))
-    with pytest.raises(ValidationError) as exc:
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
         services.alert_release(actor=cc.a, data=data)
     message = " ".join(exc.value.messages)
     assert "under 18" in message and "confirmed by police" in message
