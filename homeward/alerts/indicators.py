@@ -29,8 +29,8 @@ def events(name: str, *, prefix: str, start: datetime, end: datetime) -> list[tu
         )
         return [(code, at) for code, at in rows.values_list("jurisdiction", "closed_at") if at is not None]
     if name == "sightings":
-        rows = Sighting.objects.filter(
+        sightings = Sighting.objects.filter(
             jurisdiction__startswith=prefix, created_at__gte=start, created_at__lt=end
         )
-        return list(rows.values_list("jurisdiction", "created_at"))
+        return list(sightings.values_list("jurisdiction", "created_at"))
     return []
