@@ -571,6 +571,7 @@ def cooperation_create(request: HttpRequest, case_id: int, payload: CooperationI
 def cooperation_status(
     request: HttpRequest, case_id: int, request_id: int, payload: CooperationStatusIn
 ) -> Any:
+    selectors.require_same_case(case_id, request_id=request_id)
     return services.cooperation_request_status(
         actor=request.user, request_id=request_id, **payload.model_dump()
     )

@@ -69,6 +69,13 @@ def is_leader(user: Any, case: Case) -> bool:
     ).exists()
 
 
+def manages_group(user: Any, case: Case) -> bool:
+    """The group's leader, or a case leader / command centre whose jurisdiction holds the case."""
+    if is_leader(user, case):
+        return True
+    return bool(user.has_perm("cases.manage_group") and access.in_jurisdiction(user, case.jurisdiction))
+
+
 def leader_of(case: Case) -> Any:
     member = (
         CaseGroupMember.objects.filter(group__case=case, role=MemberRole.LEADER, removed_at__isnull=True)

@@ -286,10 +286,7 @@ def _audit(actor: Any, action: str, case: Case, **detail: Any) -> None:
 
 
 def _leader_manages(actor: Any, case: Case) -> bool:
-    """The group's leader, or a case leader / command centre whose jurisdiction holds the case."""
-    if selectors.is_leader(actor, case):
-        return True
-    return bool(actor.has_perm("cases.manage_group") and access.in_jurisdiction(actor, case.jurisdiction))
+    return selectors.manages_group(actor, case)
 
 
 def _next_number(jurisdiction: str, year: int) -> str:

@@ -150,8 +150,7 @@ def detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
         "group": selectors.case_group(case),
         "members": selectors.case_members(case),
         "is_leader": selectors.is_leader(user, case),
-        "can_manage": selectors.is_leader(user, case)
-        or (user.has_perm("cases.manage_group") and case.jurisdiction.startswith(user.scope_prefix or "-")),
+        "can_manage": selectors.manages_group(user, case),
         "can_write": user.has_perm("cases.change_case"),
         "duties": selectors.case_duties(case),
         "reviews": list(case.reviews.order_by("-due_on")[:5]),
