@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from conftest import COUNTY_A, COUNTY_B, PROVINCE
 from homeward.analysis import selectors
@@ -37,7 +38,7 @@ def test_province_sees_its_counties_hand_counted(seeded, personas):
     assert detail.total == 6 and detail.last_year == 1
     regions = {r.label: (r.count, r.last_year) for r in detail.regions}
     assert regions["成都市"] == (5, 1)
-    assert regions["recorded at 四川省 level"] == (1, 0)
+    assert regions[_("recorded at %(name)s level") % {"name": "四川省"}] == (1, 0)
     assert sum(r.count for r in detail.regions) == 6
     counties = {c.area.code: c.count for c in detail.counties if c.count}
     assert counties == {COUNTY_A: 3, COUNTY_B: 2}
@@ -109,7 +110,7 @@ def test_page_renders_charts_with_their_data(seeded, client, login, personas):
     assert 'data-chart="map"' in html and 'data-code="510107"' in html
     assert "<table" in html and "成都市" in html
     # The no-source sections say so.
-    assert 'data-app="dna"' in html and "No data source yet." in html
+    assert 'data-app="dna"' in html and _("No data source yet.") in html
 
 
 def test_county_b_gets_404_page(seeded, client, login, personas):
