@@ -214,6 +214,7 @@ def _headers(names: list[str]) -> list[str]:
 def round_docx(round_: EvaluationRound) -> bytes:
     from docx import Document
     from docx.shared import Cm
+    from docx.table import _Cell
 
     doc = Document()
     doc.add_heading(round_.title, level=0)
@@ -226,14 +227,14 @@ def round_docx(round_: EvaluationRound) -> bytes:
 
     def table(title: str, headers: list[str], rows: list[list[Any]]) -> None:
         doc.add_heading(title, level=1)
-        t = doc.add_table(rows=1, cols=len(headers))
+        t = doc.add_table(rows=1 + len(rows), cols=len(headers))
         t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, _headers(headers), strict=True):
-            cell.text = text
-        for row in rows:
-            cells = t.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                cell.text = "" if value is None else str(value)
+        # Cells are filled through the row elements: python-docx's `table.rows[i].cells` rebuilds the whole
+        # grid on every call, which made a 100-row table take seconds.
+        texts = [_headers(headers)] + [["" if v is None else str(v) for v in row] for row in rows]
+        for tr, values in zip(t._tbl.tr_lst, texts, strict=True):
+            for tc, value in zip(tr.tc_lst, values, strict=True):
+                _Cell(tc, t).text = value
 
     chart_title, values = section_chart_values(round_)
     doc.add_heading(_("Overview"), level=1)

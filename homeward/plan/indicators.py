@@ -7,9 +7,10 @@ Three parts:
 - `REGISTRY`: the indicators the action plan asks for (alerts released and found, time to find, tips received and
   acted on, cases registered/solved/closed, victims rescued and assisted, DNA matches confirmed, follow-ups on time),
   each named "<app>.<name>" as the owning app's `indicators.py` lists it;
-- `compute` / `compute_one`: values for a prefix and a period of local dates [start, end). Counts come through
-  `homeward.core.indicators.count`; an app that does not provide a module or a name yet, or whose code fails, gives
-  "not available" — never an error for the evaluation that asked.
+- `compute` / `compute_one`: values for a prefix and a period of local dates [start, end). Counts come from the
+  contract's `INDICATORS` and `events` of the one app concerned (so that one app's broken module cannot hide the
+  others'); an app that does not provide a module or a name yet, or whose code fails, gives "not available" —
+  never an error for the evaluation that asked.
 
 Durations (time to find) are not counts: an app may add to its module
 `values(name, *, prefix, start, end) -> Iterable[tuple[str, datetime, float]]`, and the plan takes the median.
@@ -19,16 +20,16 @@ from __future__ import annotations
 
 import logging
 import statistics
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from homeward.core import indicators as contract
 
 log = logging.getLogger(__name__)
 
@@ -91,27 +92,67 @@ REGISTRY: tuple[IndicatorSpec, ...] = (
 BY_KEY = {spec.key: spec for spec in REGISTRY}
 
 
+# Modules that failed to import with an error other than "missing": logged once, then skipped until restart.
+_BROKEN: set[str] = set()
+
+
 def _module(app: str) -> Any | None:
+    name = f"homeward.{app}.indicators"
+    loaded = sys.modules.get(name)
+    if loaded is not None or name in _BROKEN:
+        return loaded
     try:
-        return import_module(f"homeward.{app}.indicators")
-    except ImportError:  # not built yet, or broken on import: "not available"
+        return import_module(name)
+    except ImportError:  # not built yet: "not available"
         return None
+    except Exception:  # broken on import (another app's work in progress): logged once, and "not available"
+        log.exception("%s cannot be imported", name)
+        _BROKEN.add(name)
+        return None
+
+
+def _provided(key: str) -> Any | None:
+    """The label an app gives indicator `key` in its INDICATORS, or None. Looks only at that app's module, so
+    one app's broken module does not hide the others' indicators."""
+    app, _sep, name = key.partition(".")
+    module = _module(app) if name else None
+    try:
+        labels = getattr(module, "INDICATORS", None) or {}
+        return labels.get(name)
+    except Exception:
+        log.exception("homeward.%s.indicators: INDICATORS failed", app)
+        return None
+
+
+def _provided_specs() -> list[IndicatorSpec]:
+    specs = []
+    for app in settings.HOMEWARD_DOMAIN_APPS:
+        module = _module(app)
+        try:
+            labels = dict(getattr(module, "INDICATORS", None) or {})
+        except Exception:
+            log.exception("homeward.%s.indicators: INDICATORS failed", app)
+            continue
+        specs += [IndicatorSpec(f"{app}.{name}", label) for name, label in labels.items()]
+    return specs
 
 
 def lookup(key: str) -> IndicatorSpec | None:
     """The spec of a registered or provided indicator key, or None."""
     if key in BY_KEY:
         return BY_KEY[key]
-    found = _provided(key)
-    return IndicatorSpec(key, found.label) if found is not None else None
+    label = _provided(key)
+    return IndicatorSpec(key, label) if label is not None else None
 
 
-def _provided(key: str) -> Any | None:
-    try:
-        return contract.spec(key)
-    except Exception:  # one app's broken module must not hide the others' indicators
-        log.exception("indicator listing failed")
+def _count(spec: IndicatorSpec, prefix: str, lo: datetime, hi: datetime) -> int | None:
+    """`homeward.core.indicators.count`, resolved within the one app (see `_provided`)."""
+    if _provided(spec.key) is None:
         return None
+    module = _module(spec.app)
+    assert module is not None
+    rows = module.events(spec.function, prefix=prefix, start=lo, end=hi)
+    return len(list(rows))
 
 
 def _median_value(spec: IndicatorSpec, prefix: str, lo: datetime, hi: datetime) -> float | None:
@@ -133,9 +174,7 @@ def compute_one(spec: IndicatorSpec, prefix: str, start: date, end: date) -> Ind
             if value is None and _module(spec.app) is None:
                 return IndicatorValue(spec, None, False, "not available yet")
         else:
-            if _provided(spec.key) is None:
-                return IndicatorValue(spec, None, False, "not available yet")
-            value = contract.count(spec.key, prefix=prefix, start=lo, end=hi)
+            value = _count(spec, prefix, lo, hi)
     except Exception:  # another app's bug must not break an evaluation; it is logged and shown as unavailable
         log.exception("indicator %s failed for prefix=%r %s..%s", spec.key, prefix, start, end)
         return IndicatorValue(spec, None, False, "error")
@@ -149,14 +188,55 @@ def compute(prefix: str, start: date, end: date, keys: list[str] | None = None) 
     if keys is not None:
         specs = [s for s in (lookup(k) for k in keys) if s is not None]
     else:
-        specs = list(REGISTRY)
-        try:
-            extra = contract.available()
-        except Exception:
-            log.exception("indicator listing failed")
-            extra = []
-        specs += [IndicatorSpec(p.key, p.label) for p in extra if p.key not in BY_KEY]
+        specs = list(REGISTRY) + [p for p in _provided_specs() if p.key not in BY_KEY]
     return [compute_one(spec, prefix, start, end) for spec in specs]
+
+
+def compute_by_region(
+    prefix: str, start: date, end: date, regions: list[str], keys: list[str] | None = None
+) -> dict[str, dict[str, float | int]]:
+    """Available values per region prefix (each under `prefix`), fetching each indicator's facts once for the
+    whole prefix and splitting them by division code — one call per indicator instead of one per region."""
+    lo, hi = period_bounds(start, end)
+    specs = [s for s in (lookup(k) for k in (keys if keys is not None else list(BY_KEY))) if s is not None]
+    out: dict[str, dict[str, float | int]] = {r: {} for r in regions}
+
+    def region_of(code: str) -> str | None:
+        return next((r for r in regions if code.startswith(r)), None)
+
+    for spec in specs:
+        try:
+            if spec.key in LOCAL:
+                for r in regions:
+                    out[r][spec.key] = LOCAL[spec.key](r, start, end)
+                continue
+            if _provided(spec.key) is None and spec.kind != "median":
+                continue
+            module = _module(spec.app)
+            if module is None:
+                continue
+            if spec.kind == "median":
+                values = getattr(module, "values", None)
+                if values is None:
+                    continue
+                numbers: dict[str, list[float]] = {}
+                for code, _at, v in values(spec.function, prefix=prefix, start=lo, end=hi):
+                    region = region_of(code)
+                    if region is not None:
+                        numbers.setdefault(region, []).append(float(v))
+                for r, vs in numbers.items():
+                    out[r][spec.key] = round(statistics.median(vs), 2)
+                continue
+            counts = dict.fromkeys(regions, 0)
+            for code, _at in module.events(spec.function, prefix=prefix, start=lo, end=hi):
+                region = region_of(code)
+                if region is not None:
+                    counts[region] += 1
+            for r, n in counts.items():
+                out[r][spec.key] = n
+        except Exception:  # another app's bug: that indicator is left out, the rest stands
+            log.exception("indicator %s failed for prefix=%r %s..%s", spec.key, prefix, start, end)
+    return out
 
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -984,10 +984,6 @@ def _region_codes(scope_code: str, work: dict[str, Any]) -> list[str]:
     return sorted(c for c in codes if c != scope_code and c.startswith(prefix))
 
 
-def _indicator_data(prefix: str, start: date, end: date) -> dict[str, Any]:
-    return {v.key: v.value for v in ind.compute(prefix, start, end) if v.available}
-
-
 @transaction.atomic
 def evaluation_assemble(*, actor: Any, round_id: Any) -> EvaluationRound:
     """Gather per measure, per agency and per region the reports and computed indicators. Scores already given
@@ -1048,10 +1044,17 @@ def evaluation_assemble(*, actor: Any, round_id: Any) -> EvaluationRound:
         items.append((Dimension.AGENCY, str(agency.pk), agency.name, data))
 
     today = timezone.localdate()
-    for code in _region_codes(round_.jurisdiction, work):
+    regions = _region_codes(round_.jurisdiction, work)
+    # The plan's registered indicators per region (the report's indicator table adds, for the whole
+    # jurisdiction, any other indicator an app provides).
+    per_region = ind.compute_by_region(
+        prefix, start, end, [scope_prefix(c) for c in regions], list(ind.BY_KEY)
+    )
+    listings = list(SupervisionListing.objects.filter(jurisdiction__startswith=prefix))
+    for code in regions:
         region_prefix = scope_prefix(code)
         in_region = [r for r in work["reports"] if r.jurisdiction.startswith(region_prefix)]
-        listings = list(SupervisionListing.objects.filter(jurisdiction__startswith=region_prefix))
+        region_listings = [li for li in listings if li.jurisdiction.startswith(region_prefix)]
         data = report_summary(in_region)
         data.update(
             {
@@ -1059,32 +1062,41 @@ def evaluation_assemble(*, actor: Any, round_id: Any) -> EvaluationRound:
                     1 for p in work["plans"] if p.jurisdiction.startswith(region_prefix)
                 ),
                 "activities": sum(1 for a in work["activities"] if a.jurisdiction.startswith(region_prefix)),
-                "supervision_listings": len(listings),
-                "supervision_overdue": sum(1 for li in listings if li.state_on(today) == "overdue"),
-                "indicators": _indicator_data(region_prefix, start, end),
+                "supervision_listings": len(region_listings),
+                "supervision_overdue": sum(1 for li in region_listings if li.state_on(today) == "overdue"),
+                "indicators": per_region[region_prefix],
             }
         )
         items.append((Dimension.REGION, code, division_label(code), data))
 
     existing = {(i.dimension, i.key): i for i in round_.items.all()}
-    keep: set[int] = set()
+    fresh: list[EvaluationItem] = []
+    changed: list[EvaluationItem] = []
     for position, (dimension, key, label, data) in enumerate(items, start=1):
         item = existing.get((dimension, key))
         if item is None:
-            item = EvaluationItem.objects.create(
-                round=round_, dimension=dimension, key=key, label=label[:200], data=data, position=position
+            fresh.append(
+                EvaluationItem(
+                    round=round_,
+                    dimension=dimension,
+                    key=key,
+                    label=label[:200],
+                    data=data,
+                    position=position,
+                )
             )
         else:
             item.label, item.data, item.position = label[:200], data, position
-            item.save(update_fields=["label", "data", "position"])
-        keep.add(item.pk)
+            changed.append(item)
+    EvaluationItem.objects.bulk_create(fresh, batch_size=500)
+    EvaluationItem.objects.bulk_update(changed, ["label", "data", "position"], batch_size=500)
+    keep = {(dimension, key) for dimension, key, _label, _data in items}
+    stale = [i.pk for k, i in existing.items() if k not in keep and i.score is None]
     # Items that dropped out and were never scored go; scored ones stay for the record.
-    round_.items.exclude(pk__in=keep).filter(score__isnull=True).delete()
+    EvaluationItem.objects.filter(pk__in=stale).delete()
     round_.assembled_at = timezone.now()
     round_.save(update_fields=["assembled_at", "updated_at"])
-    _audit(
-        actor, AuditAction.UPDATE, round_, assembled=len(items), overall=_indicator_data(prefix, start, end)
-    )
+    _audit(actor, AuditAction.UPDATE, round_, assembled=len(items))
     return round_
 
 
