@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -613,10 +613,14 @@ def tip_submit_public(
     recent = 0
     same_text = False
     if source:
-        from_source = Tip.objects.filter(source_hash=source, created_at__gte=now - timedelta(days=1))
-        recent_day = from_source.count()
-        recent = from_source.filter(created_at__gte=now - timedelta(hours=1)).count()
-        if recent >= PUBLIC_RATE_PER_HOUR or recent_day >= PUBLIC_RATE_PER_DAY:
+        # One query for the three numbers: tips from this address today, in the last hour, with the same text.
+        counts = Tip.objects.filter(source_hash=source, created_at__gte=now - timedelta(days=1)).aggregate(
+            day=Count("id"),
+            hour=Count("id", filter=Q(created_at__gte=now - timedelta(hours=1))),
+            same=Count("id", filter=Q(description=clean.description)),
+        )
+        recent = counts["hour"]
+        if recent >= PUBLIC_RATE_PER_HOUR or counts["day"] >= PUBLIC_RATE_PER_DAY:
             audit.record(
                 actor=None,
                 actor_label="public",
@@ -626,7 +630,7 @@ def tip_submit_public(
                 detail={"reason": "rate limit", "source": source},
             )
             raise RateLimited(_("Too many tips from this address. Please try again later, or call 110."))
-        same_text = from_source.filter(description=clean.description).exists()
+        same_text = counts["same"] > 0
     spam = spam_score(
         " ".join([clean.description, clean.people_involved]),
         recent_from_source=recent,
