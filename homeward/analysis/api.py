@@ -179,8 +179,9 @@ class FlowsOut(Schema):
     suppression: str
 
 
-def _hotspot_out(run: HotspotRun) -> dict[str, Any]:
-    col = exports.suppress_column([r["count"] for r in run.results])
+def _hotspot_out(run: HotspotRun, *, counties: bool = True) -> dict[str, Any]:
+    results = run.results if counties else []
+    col = exports.suppress_column([r["count"] for r in results])
     return {
         "id": run.pk,
         "area": run.jurisdiction,
@@ -206,7 +207,7 @@ def _hotspot_out(run: HotspotRun) -> dict[str, Any]:
                 "q_value": r["q"],
                 "result": r["kind"],
             }
-            for r, count in zip(run.results, col.cells, strict=True)
+            for r, count in zip(results, col.cells, strict=True)
         ],
     }
 
@@ -280,7 +281,7 @@ def figures(request: HttpRequest, q: Query[IndicatorQuery]) -> Any:
 @router.get("/hotspots", response=list[HotspotOut])
 def list_hotspots(request: HttpRequest) -> Any:
     runs = selectors.hotspot_run_list(actor=request.user, limit=50)
-    return [{**_hotspot_out(r), "counties": []} for r in runs]
+    return [_hotspot_out(r, counties=False) for r in runs]
 
 
 @router.post("/hotspots", response={202: HotspotOut})

@@ -307,7 +307,8 @@ def warning_list(*, actor: Any, status: str = "", limit: int = 200) -> QuerySet[
     warnings = access.visible_to(actor, EarlyWarning.objects.all())
     if status in WarningStatus.values:
         warnings = warnings.filter(status=status)
-    return warnings.order_by("status", "-week_start", "-p_value")[:limit]
+    # Open warnings first ("open" sorts after "acknowledged"), newest week first, most extreme first.
+    return warnings.order_by("-status", "-week_start", "p_value")[:limit]
 
 
 def warning_get(*, actor: Any, warning_id: Any, purpose: str = "", audit_read: bool = True) -> EarlyWarning:
