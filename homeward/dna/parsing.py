@@ -62,6 +62,12 @@ def normalise_allele(text: str) -> str:
     return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
+def _fast_allele(text: str) -> str:
+    if "." not in text:
+        return str(int(text))
+    return normalise_allele(text)
+
+
 def _allele_key(a: str) -> float:
     return float(a)
 
@@ -70,6 +76,12 @@ def check_alleles(
     locus: str, raw: Iterable[object], *, max_alleles: int = 2, homozygote: bool = True
 ) -> tuple[list[str] | None, str]:
     """(alleles, "") or (None, reason). No allele at all is an untyped locus: ([], "")."""
+    raw = list(raw)
+    if len(raw) == 2 and homozygote:  # the common case, without the general path's overhead
+        a, b = (str(v).strip() for v in raw)
+        if ALLELE_RE.match(a) and ALLELE_RE.match(b):
+            x, y = _fast_allele(a), _fast_allele(b)
+            return ([x, y] if float(x) <= float(y) else [y, x]), ""
     values = [str(v).strip() for v in raw if v is not None and str(v).strip().upper() not in MISSING]
     if len(values) > max_alleles:
         return None, _("%(n)d alleles (a mixture); at most %(max)d allowed") % {

@@ -40,6 +40,7 @@ from homeward.dna.models import (
     SINGLE_IN_FAMILY,
     Candidate,
     CandidateStatus,
+    Category,
     DuplicateFlag,
     Family,
     FrequencyTable,
@@ -617,7 +618,11 @@ def profiles_import(*, actor: Any, content: bytes | str, options: ImportOptions)
                     and family.samples.filter(category=category, status=SampleStatus.ACTIVE).exists()
                 )
                 if already:
-                    refuse(p, _("family %(f)s already has a %(c)s") % {"f": p.family, "c": category})
+                    refuse(
+                        p,
+                        _("family %(f)s already has a %(c)s")
+                        % {"f": p.family, "c": Category(category).label},
+                    )
                     continue
             counts[category] = counts.get(category, 0) + 1
         elif p.family:
@@ -734,7 +739,7 @@ def _auto_searches(actor: Any, samples: Sequence[Sample]) -> list[Search]:
     """Every new profile is searched against the other side: a query against everything, new reference
     profiles (as their families) against every query profile — one search per query, one for all families."""
     searches = []
-    fams: dict[int, Family] = {}
+    family_ids: set[int] = set()
     for sample in samples:
         if sample.category in QUERY_CATEGORIES:
             searches.append(
@@ -747,9 +752,9 @@ def _auto_searches(actor: Any, samples: Sequence[Sample]) -> list[Search]:
                     sample=sample,
                 )
             )
-        elif sample.family is not None:
-            fams[sample.family.pk] = sample.family
-    if fams:
+        elif sample.family_id is not None:
+            family_ids.add(sample.family_id)
+    if family_ids:
         search = _new_search(
             actor=actor,
             kind=SearchKind.FAMILIES,
@@ -757,7 +762,7 @@ def _auto_searches(actor: Any, samples: Sequence[Sample]) -> list[Search]:
             purpose=_("automatic search of new reference profiles"),
             automatic=True,
         )
-        search.families.add(*fams.values())
+        search.families.add(*sorted(family_ids))
         searches.append(search)
     return searches
 

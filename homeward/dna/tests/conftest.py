@@ -28,8 +28,12 @@ class Lab:
 
 @pytest.fixture(autouse=True)
 def _fresh_index() -> Any:
+    """Each test starts with no worker index, and reads messages in English."""
+    from django.utils import translation
+
     worker_index.forget()
-    yield
+    with translation.override("en"):
+        yield
     worker_index.forget()
 
 

@@ -90,7 +90,7 @@ def test_json_import_creates_families_and_one_family_search(lab, sim, committed)
     assert sorted(batch.imported) == ["J-F", "J-M"]
     reasons = " | ".join(r["reason"] for r in batch.refused)
     for fragment in (
-        "already has a mother",
+        "already has a mother of a missing child",
         "needs a family number",
         "mixture",
         "unknown category",
