@@ -13,6 +13,7 @@ indicator it does not list, is "not available yet" — never an error.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,9 +37,19 @@ class IndicatorSpec:
         return f"{self.app}.{self.name}"
 
 
+logger = logging.getLogger(__name__)
+
+
 def _module(app: str) -> ModuleType | None:
+    """The app's indicators module; None when it has none or it fails to import (logged, never fatal)."""
     name = f"homeward.{app}.indicators"
-    return import_module(name) if find_spec(name) is not None else None
+    if find_spec(name) is None:
+        return None
+    try:
+        return import_module(name)
+    except Exception:
+        logger.exception("indicators of %s cannot be imported; treated as not available", app)
+        return None
 
 
 def available() -> list[IndicatorSpec]:

@@ -47,6 +47,19 @@ def test_registry_counts_by_division_and_week(fake_app):
     assert weeks == {date(2026, 3, 2): 2, date(2026, 3, 9): 1}
 
 
+def test_broken_module_is_skipped_not_fatal(fake_app, monkeypatch):
+    def broken(name):
+        if name == "homeward.alerts.indicators":
+            raise SyntaxError("half-written module")
+        return fake_app
+
+    monkeypatch.setattr(indicators, "find_spec", lambda name: True)
+    monkeypatch.setattr(indicators, "import_module", broken)
+    assert [s.key for s in indicators.available()] == [
+        f"{app}.visits" for app in indicators.settings.HOMEWARD_DOMAIN_APPS if app != "alerts"
+    ]
+
+
 def test_unknown_indicator_is_none_not_an_error(fake_app):
     start, end = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
     assert indicators.count("alerts.nothing", prefix="", start=start, end=end) is None
