@@ -51,3 +51,18 @@ def partner(db: Any, make_user: Any) -> Any:
         roles=[Role.PARTNER_PLATFORM],
         api_only=True,
     ).user
+
+
+@pytest.fixture
+def partner_key(partner: Any, make_user: Any) -> str:
+    from homeward.accounts.models import ApiTokenKind
+    from homeward.accounts.services import agency_create, token_create
+
+    ministry = agency_create(
+        actor=None, name="公安部", type=AgencyType.PUBLIC_SECURITY, division_code="000000"
+    )
+    admin = make_user("sysadmin_national", ministry, [Role.SYSADMIN])
+    issued = token_create(
+        actor=admin, name="push", owner=partner, kind=ApiTokenKind.PARTNER, mfa_verified=True
+    )
+    return str(issued.plaintext)
