@@ -507,7 +507,11 @@ EDITABLE = (
 def _locked_alert(actor: Any, alert_id: Any, purpose: str) -> Alert:
     """The alert for a write: jurisdiction-checked (404 otherwise), then locked."""
     alert = alert_get(actor=actor, alert_id=alert_id, purpose=purpose, audit_read=False)
-    return Alert.objects.select_for_update().select_related("person", "released_by__agency").get(pk=alert.pk)
+    return (
+        Alert.objects.select_for_update(of=("self",))
+        .select_related("person", "released_by__agency")
+        .get(pk=alert.pk)
+    )
 
 
 @_guarded("alerts.change_alert")
@@ -675,7 +679,7 @@ def alert_radius_refresh(*, alert_id: int, now: datetime | None = None) -> bool:
     """Grow the radius of an active alert if its time has come; True when an Update went out. Idempotent."""
     now = now or timezone.now()
     alert = (
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",))
         .select_related("person", "released_by__agency")
         .filter(pk=alert_id, status=AlertStatus.ACTIVE)
         .first()
@@ -706,7 +710,7 @@ def alert_radius_refresh(*, alert_id: int, now: datetime | None = None) -> bool:
 def alert_expire(*, alert_id: int, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     alert = (
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",))
         .select_related("person", "released_by__agency")
         .filter(pk=alert_id, status=AlertStatus.ACTIVE, expires_at__lte=now)
         .first()
