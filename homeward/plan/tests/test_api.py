@@ -173,3 +173,14 @@ def test_listing_api_county_b_404(pp, login, client, time_machine):
     login(pp.coord_b)
     assert client.get(f"/api/v1/plan/supervision/{li.pk}").status_code == 404
     assert client.get("/api/v1/plan/supervision").json() == []
+
+
+def test_our_measures_api(pp, login, client):
+    login(pp.women_officer_a)
+    body = client.get("/api/v1/plan/our-measures").json()
+    assert body["line"] == "全国妇联"
+    assert body["cooperates"] and all(
+        "全国妇联" in m["cooperating_agencies"] or m["cooperating_agencies"] for m in body["cooperates"]
+    )
+    login(pp.coord_a)
+    assert client.get("/api/v1/plan/our-measures").json()["line"] is None
