@@ -87,7 +87,9 @@ def main() -> None:
     reports, activities = [], []
     statuses = [ReportStatus.DRAFT, ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED]
     for code in counties:
-        police = agency_create(actor=None, name=f"bench-{code}-公安", type="public_security", division_code=code)
+        police = agency_create(
+            actor=None, name=f"bench-{code}-公安", type="public_security", division_code=code
+        )
         for i, measure in enumerate(rng.sample(measures, reports_per_county)):
             year = 2021 + i % 5
             half = i % 2
@@ -126,7 +128,9 @@ def main() -> None:
     def naive() -> int:
         total = 0
         lo, hi = round_.period_start, round_.period_end
-        base = ProgressReport.objects.filter(period_start__lt=hi, period_end__gt=lo, jurisdiction__startswith="51")
+        base = ProgressReport.objects.filter(
+            period_start__lt=hi, period_end__gt=lo, jurisdiction__startswith="51"
+        )
         for m in measures:
             total += base.filter(measure=m).count()
             total += base.filter(measure=m, status=ReportStatus.SUBMITTED).count()
