@@ -278,7 +278,7 @@ class PublicStatus:
 
 
 def registration_status(*, receipt_code: str, secret: str) -> PublicStatus:
-    """What the public may learn of its registration. A wrong code or secret is Http404 (audited), like a missing one."""
+    """What the public may learn of its registration. A wrong code or secret is Http404 (audited)."""
     code = (receipt_code or "").strip().upper()[:16]
     registration = (
         Registration.objects.select_related("report", "found").filter(receipt_code=code).first()

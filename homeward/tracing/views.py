@@ -104,14 +104,17 @@ def report_edit_view(request: HttpRequest, report_id: int) -> HttpResponse:
     user = staff_user(request)
     report = selectors.report_get(actor=user, report_id=report_id, purpose="edit", audit_read=False)
     form = ReportForm(request.POST or None, initial=ReportForm.initial_from(report))
-    if request.method == "POST" and form.is_valid():
-        if _save(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
             request,
             form,
             lambda: services.report_update(actor=user, report_id=report.pk, data=form.to_data()),
-        ):
-            messages.success(request, _("The report was updated; it is matched again."))
-            return redirect("tracing:report", report_id=report.pk)
+        )
+    ):
+        messages.success(request, _("The report was updated; it is matched again."))
+        return redirect("tracing:report", report_id=report.pk)
     return render(request, "tracing/form.html", {"form": form, "title": _("Edit missing-person report")})
 
 
@@ -157,12 +160,15 @@ def found_edit_view(request: HttpRequest, found_id: int) -> HttpResponse:
     user = staff_user(request)
     found = selectors.found_get(actor=user, found_id=found_id, purpose="edit", audit_read=False)
     form = FoundForm(request.POST or None, initial=FoundForm.initial_from(found))
-    if request.method == "POST" and form.is_valid():
-        if _save(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
             request, form, lambda: services.found_update(actor=user, found_id=found.pk, data=form.to_data())
-        ):
-            messages.success(request, _("The record was updated; it is matched again."))
-            return redirect("tracing:found", found_id=found.pk)
+        )
+    ):
+        messages.success(request, _("The record was updated; it is matched again."))
+        return redirect("tracing:found", found_id=found.pk)
     return render(request, "tracing/form.html", {"form": form, "title": _("Edit found person")})
 
 

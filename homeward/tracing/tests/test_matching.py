@@ -83,7 +83,7 @@ def test_rematch_on_change(
 
 
 def test_changed_record_drops_a_pending_candidate_that_no_longer_fits(pair: Any, personas: Any) -> None:
-    report, found = pair
+    _report, found = pair
     services.found_rematch(found_id=found.pk)
     services.found_update(
         actor=personas.investigator_b, found_id=found.pk, data=found_data(age_min=40, age_max=45)
