@@ -297,7 +297,7 @@ def my_reports(*, actor: Any) -> QuerySet[Tip]:
     return Tip.objects.filter(reporter=actor).order_by("-created_at")
 
 
-def my_report_get(*, actor: Any, tip_id: Any) -> Tip:
+def my_report_get(*, actor: Any, tip_id: Any, audit_read: bool = True) -> Tip:
     _require(actor, "tips.file_report")
     tip = Tip.objects.filter(pk=tip_id, reporter=actor).first() if str(tip_id).isdigit() else None
     if tip is None:
@@ -310,7 +310,8 @@ def my_report_get(*, actor: Any, tip_id: Any) -> Tip:
             detail={"reason": "not found or not the reporter's"},
         )
         raise Http404("Not found")
-    audit.record(actor=actor, action=AuditAction.READ, obj=tip, purpose="reporter reads own report")
+    if audit_read:
+        audit.record(actor=actor, action=AuditAction.READ, obj=tip, purpose="reporter reads own report")
     return tip
 
 

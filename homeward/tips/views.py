@@ -471,7 +471,8 @@ def report_create_view(request: HttpRequest) -> HttpResponse:
 @role_required(Role.MANDATORY_REPORTER)
 @require_http_methods(["GET", "POST"])
 def report_detail_view(request: HttpRequest, tip_id: int) -> HttpResponse:
-    tip = selectors.my_report_get(actor=request.user, tip_id=tip_id)
+    # A POST is audited by the service that writes; only reading the page is a read.
+    tip = selectors.my_report_get(actor=request.user, tip_id=tip_id, audit_read=request.method == "GET")
     if request.method == "POST":
         text = request.POST.get("text", "")
         try:
