@@ -27,6 +27,7 @@ class PersonIn(StrictSchema):
     names: list[NameIn] = Field(default_factory=list, max_length=20)
     resident_ids: list[str] = Field(default_factory=list, max_length=5)
     phones: list[str] = Field(default_factory=list, max_length=10)
+    nationality: str = Field("CN", pattern=r"^[A-Z]{2}$")
 
     def to_data(self) -> services.PersonData:
         return services.PersonData(
@@ -38,6 +39,7 @@ class PersonIn(StrictSchema):
             names=[(n.name, n.kind) for n in self.names],
             resident_ids=self.resident_ids,
             phones=self.phones,
+            nationality=self.nationality,
         )
 
 
@@ -53,6 +55,7 @@ class PersonOut(Schema):
     birth_date: date | None
     birth_year_min: int | None
     birth_year_max: int | None
+    nationality: str
     names: list[NameOut]
     resident_ids: list[str]
     phones: list[str]

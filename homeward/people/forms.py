@@ -26,6 +26,9 @@ class PersonForm(forms.Form):
     )
     birth_year_min = forms.IntegerField(label=_("Born no earlier than (year)"), required=False)
     birth_year_max = forms.IntegerField(label=_("Born no later than (year)"), required=False)
+    nationality = forms.RegexField(
+        label=_("Nationality (ISO code)"), regex=r"^[A-Z]{2}$", max_length=2, initial="CN", required=False
+    )
     resident_ids = forms.CharField(
         label=_("Resident ID numbers"),
         max_length=400,
@@ -55,6 +58,7 @@ class PersonForm(forms.Form):
             names=names,
             resident_ids=_split(d["resident_ids"]),
             phones=_split(d["phones"]),
+            nationality=d.get("nationality") or "CN",
         )
 
     @staticmethod
@@ -71,6 +75,7 @@ class PersonForm(forms.Form):
             "birth_year_max": person.birth_year_max,
             "resident_ids": "\n".join(i.value for i in person.identifiers.all()),
             "phones": "\n".join(p.number for p in person.phones.all()),
+            "nationality": person.nationality,
         }
 
 

@@ -30,7 +30,7 @@ from homeward.people.models import (
     Sex,
 )
 from homeward.people.selectors import person_get
-from homeward.people.validators import clean_phone, clean_resident_id
+from homeward.people.validators import clean_phone, clean_resident_id, known_regions
 from homeward.regions.selectors import division_require
 
 ALLOWED_IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -46,6 +46,7 @@ class PersonData:
     names: Sequence[tuple[str, str]] = field(default_factory=list)  # (name, NameKind)
     resident_ids: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
+    nationality: str = "CN"  # ISO 3166-1 alpha-2
 
 
 def _validated(actor: Any, data: PersonData) -> tuple[PersonData, dict[str, list[str]]]:
@@ -61,6 +62,12 @@ def _validated(actor: Any, data: PersonData) -> tuple[PersonData, dict[str, list
     else:
         if not access.in_jurisdiction(actor, data.jurisdiction):
             err("jurisdiction", _("You can only file records in your own jurisdiction."))
+    if data.nationality not in known_regions():
+        err(
+            "nationality",
+            _("Unknown country code %(code)r (ISO 3166-1 alpha-2, e.g. CN, VN).")
+            % {"code": data.nationality},
+        )
     if data.sex not in Sex.values:
         err("sex", _("Unknown sex %(sex)r.") % {"sex": data.sex})
     today = timezone.localdate()
@@ -105,6 +112,7 @@ def _validated(actor: Any, data: PersonData) -> tuple[PersonData, dict[str, list
         names=names,
         resident_ids=ids,
         phones=phones,
+        nationality=data.nationality,
     )
     return clean, errors
 
@@ -122,6 +130,7 @@ def person_create(*, actor: Any, data: PersonData) -> Person:
         birth_date=clean.birth_date,
         birth_year_min=clean.birth_year_min,
         birth_year_max=clean.birth_year_max,
+        nationality=clean.nationality,
         created_by=actor,
     )
     _write_details(person, clean)
@@ -155,8 +164,17 @@ def person_update(*, actor: Any, person_id: Any, data: PersonData) -> Person:
     person.birth_date = clean.birth_date
     person.birth_year_min = clean.birth_year_min
     person.birth_year_max = clean.birth_year_max
+    person.nationality = clean.nationality
     person.save(
-        update_fields=["jurisdiction", "sex", "birth_date", "birth_year_min", "birth_year_max", "updated_at"]
+        update_fields=[
+            "jurisdiction",
+            "sex",
+            "birth_date",
+            "birth_year_min",
+            "birth_year_max",
+            "nationality",
+            "updated_at",
+        ]
     )
     person.names.all().delete()
     person.identifiers.all().delete()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -22,6 +24,12 @@ def clean_resident_id(value: str) -> str:
         raise ValidationError(_("The resident ID number holds an impossible birth date.")) from exc
     except stdnum_exceptions.ValidationError as exc:
         raise ValidationError(_("This is not a resident ID number.")) from exc
+
+
+@cache
+def known_regions() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes of the countries and territories phonenumbers knows (every UN member is one)."""
+    return frozenset(phonenumbers.SUPPORTED_REGIONS)
 
 
 def clean_phone(value: str, region: str = "CN") -> str:

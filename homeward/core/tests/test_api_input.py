@@ -88,3 +88,10 @@ def test_openapi_and_docs_served(client, db):
 
 def test_bad_path_parameter_type(api, client):
     assert client.get("/api/v1/people/abc").status_code == 422
+
+
+def test_nationality_is_validated(api):
+    assert api({**VALID, "nationality": "VN"}).json()["nationality"] == "VN"
+    response = api({**VALID, "nationality": "XX"})
+    assert response.status_code == 400 and "XX" in str(response.json())
+    assert api({**VALID, "nationality": "vn"}).status_code == 422
