@@ -492,17 +492,17 @@ def found_rematch(*, found_id: int) -> MatchOutcome:
     excluded = _excluded_pairs(found=found)
     results = {c.missing_id: c.score for c in index.match(record, top=TOP, excluded=excluded)}
     # Candidates stored earlier but not among today's best are re-scored, so a changed record drops stale pairs.
-    for candidate in stale.exclude(report_id__in=[report_pk(m) for m in results]):
-        key = f"m{candidate.report_id}"
+    for old in stale.exclude(report_id__in=[report_pk(m) for m in results]):
+        key = f"m{old.report_id}"
         results[key] = index.score(key, record) if key in index else Score(0.0, 0.0, {}, ("closed",))
     reports = {r.pk: r for r in MissingReport.objects.filter(pk__in=[report_pk(m) for m in results])}
     for missing_id, score in sorted(results.items()):
         report = reports.get(report_pk(missing_id))
         if report is None:
             continue
-        candidate = _store(report, found, score, outcome)
-        if candidate is not None:
-            _notify_strong(candidate)
+        stored = _store(report, found, score, outcome)
+        if stored is not None:
+            _notify_strong(stored)
     return _finish(found, outcome)
 
 

@@ -63,6 +63,7 @@ def test_registration_lifecycle(personas: Any, login: Any, audit_rows: Any) -> N
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.VERIFIED
+    assert registration.found_id is not None
     found = FoundPerson.objects.get(pk=registration.found_id)
     assert found.person_id is not None and found.status == "open"
     services.found_rematch(found_id=found.pk)
