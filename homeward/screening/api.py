@@ -208,7 +208,7 @@ def _cluster_summary(c: Cluster) -> dict[str, Any]:
         "max_risk": c.max_risk,
         "verdict": c.verdict,
         "category": c.category,
-        "template": str(c.template.get("rendered", "")),
+        "template": selectors.masked_template(c),
         "tip": c.tip_reference,
     }
 
@@ -300,6 +300,7 @@ def get_cluster(request: HttpRequest, cluster_id: int) -> Any:
     cluster = selectors.cluster_get(actor=request.user, cluster_id=cluster_id, purpose="api read")
     posts = selectors.cluster_posts(actor=request.user, cluster=cluster)
     return _cluster_summary(cluster) | {
+        "template": str(cluster.template.get("rendered", "")),
         "constants": cluster.template.get("constants", []),
         "variants": cluster.template.get("variants", []),
         "posts": _summaries(posts),

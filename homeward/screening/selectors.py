@@ -3,6 +3,7 @@ are shown only on a post's or cluster's page (an audited read), masked everywher
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,6 +168,15 @@ def highlighted(post: Post, leads: list[LeadView]) -> list[tuple[str, str]]:
     if at < len(post.text):
         pieces.append(("", post.text[at:]))
     return pieces
+
+
+_LEAD_LIKE = re.compile(r"[0-9A-Za-z_\-]{5,}")
+
+
+def masked_template(cluster: Cluster) -> str:
+    """The cluster's template for lists: a contact every post shares is part of the template, so anything that
+    looks like a number or a handle is masked."""
+    return _LEAD_LIKE.sub(lambda m: m.group()[:2] + "***", str((cluster.template or {}).get("rendered", "")))
 
 
 def cluster_list(*, actor: Any, status: str = "open") -> QuerySet[Cluster]:

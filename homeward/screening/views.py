@@ -92,7 +92,8 @@ def clusters_view(request: HttpRequest) -> HttpResponse:
     if status not in ("open", "labelled", "all"):
         status = "open"
     clusters = list(selectors.cluster_list(actor=staff_user(request), status=status)[:PAGE])
-    return render(request, "screening/clusters.html", {"clusters": clusters, "status": status})
+    rows = [(c, selectors.masked_template(c)) for c in clusters]
+    return render(request, "screening/clusters.html", {"rows": rows, "status": status})
 
 
 def _cluster_context(

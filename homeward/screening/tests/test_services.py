@@ -351,3 +351,12 @@ def test_retrain_needs_labels_then_stores_a_version(personas: Any, screened: Any
     assert new.model_version == 1
     second = services.model_retrain(actor=None)
     assert second.version == 2 and list(RiskModelVersion.objects.filter(active=True)) == [second]
+
+
+def test_cluster_list_masks_a_contact_every_post_shares(personas: Any, screened: Any) -> None:
+    screened(personas.investigator_a, "出售出生证，加V❤: abc123 详谈", "出售出生证，加V❤: abc123 面谈")
+    (cluster,) = selectors.cluster_list(actor=personas.investigator_a)
+    assert "abc123" in cluster.template["rendered"]
+    assert "abc123" not in selectors.masked_template(cluster) and "ab***" in selectors.masked_template(
+        cluster
+    )
