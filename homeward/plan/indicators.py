@@ -192,6 +192,16 @@ def compute(prefix: str, start: date, end: date, keys: list[str] | None = None) 
     return [compute_one(spec, prefix, start, end) for spec in specs]
 
 
+def region_finder(prefixes: list[str]) -> Callable[[str], str | None]:
+    """code → the prefix among `prefixes` it falls under (a dict lookup when all have one length, as regions of
+    one level do), or None."""
+    lengths = {len(p) for p in prefixes}
+    if len(lengths) == 1:
+        n, known = lengths.pop(), set(prefixes)
+        return lambda code: code[:n] if code[:n] in known else None
+    return lambda code: next((p for p in prefixes if code.startswith(p)), None)
+
+
 def compute_by_region(
     prefix: str, start: date, end: date, regions: list[str], keys: list[str] | None = None
 ) -> dict[str, dict[str, float | int]]:
@@ -201,8 +211,7 @@ def compute_by_region(
     specs = [s for s in (lookup(k) for k in (keys if keys is not None else list(BY_KEY))) if s is not None]
     out: dict[str, dict[str, float | int]] = {r: {} for r in regions}
 
-    def region_of(code: str) -> str | None:
-        return next((r for r in regions if code.startswith(r)), None)
+    region_of = region_finder(regions)
 
     for spec in specs:
         try:

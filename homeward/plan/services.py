@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -1028,16 +1029,26 @@ def evaluation_assemble(*, actor: Any, round_id: Any) -> EvaluationRound:
         )
         items.append((Dimension.MEASURE, measure.code, measure.short_text, data))
 
-    agency_ids = {r.agency_id for rows in (work["reports"], work["plans"], work["activities"]) for r in rows}
-    agencies = selectors.agencies_by_id(agency_ids)
+    def grouped(rows: list[Any], key: Any) -> dict[Any, list[Any]]:
+        out: dict[Any, list[Any]] = defaultdict(list)
+        for row in rows:
+            k = key(row)
+            if k is not None:
+                out[k].append(row)
+        return out
+
+    by_agency = {
+        name: grouped(work[name], lambda r: r.agency_id) for name in ("reports", "plans", "activities")
+    }
+    agencies = selectors.agencies_by_id(set().union(*(set(g) for g in by_agency.values())))
     for agency in sorted(agencies.values(), key=lambda a: (a.division_id, a.name)):
-        reports = [r for r in work["reports"] if r.agency_id == agency.pk]
+        reports = by_agency["reports"].get(agency.pk, [])
         data = report_summary(reports)
         data.update(
             {
                 "division": agency.division_id,
-                "implementation_plans": sum(1 for p in work["plans"] if p.agency_id == agency.pk),
-                "activities": sum(1 for a in work["activities"] if a.agency_id == agency.pk),
+                "implementation_plans": len(by_agency["plans"].get(agency.pk, [])),
+                "activities": len(by_agency["activities"].get(agency.pk, [])),
                 "measures_reported": len({r.measure_id for r in reports}),
             }
         )
@@ -1045,23 +1056,28 @@ def evaluation_assemble(*, actor: Any, round_id: Any) -> EvaluationRound:
 
     today = timezone.localdate()
     regions = _region_codes(round_.jurisdiction, work)
+    prefixes = [scope_prefix(c) for c in regions]
+    region_of = ind.region_finder(prefixes)
     # The plan's registered indicators per region (the report's indicator table adds, for the whole
     # jurisdiction, any other indicator an app provides).
-    per_region = ind.compute_by_region(
-        prefix, start, end, [scope_prefix(c) for c in regions], list(ind.BY_KEY)
-    )
+    per_region = ind.compute_by_region(prefix, start, end, prefixes, list(ind.BY_KEY))
     listings = list(SupervisionListing.objects.filter(jurisdiction__startswith=prefix))
-    for code in regions:
-        region_prefix = scope_prefix(code)
-        in_region = [r for r in work["reports"] if r.jurisdiction.startswith(region_prefix)]
-        region_listings = [li for li in listings if li.jurisdiction.startswith(region_prefix)]
-        data = report_summary(in_region)
+    by_region = {
+        name: grouped(rows, lambda r: region_of(r.jurisdiction))
+        for name, rows in (
+            ("reports", work["reports"]),
+            ("plans", work["plans"]),
+            ("activities", work["activities"]),
+            ("listings", listings),
+        )
+    }
+    for code, region_prefix in zip(regions, prefixes, strict=True):
+        region_listings = by_region["listings"].get(region_prefix, [])
+        data = report_summary(by_region["reports"].get(region_prefix, []))
         data.update(
             {
-                "implementation_plans": sum(
-                    1 for p in work["plans"] if p.jurisdiction.startswith(region_prefix)
-                ),
-                "activities": sum(1 for a in work["activities"] if a.jurisdiction.startswith(region_prefix)),
+                "implementation_plans": len(by_region["plans"].get(region_prefix, [])),
+                "activities": len(by_region["activities"].get(region_prefix, [])),
                 "supervision_listings": len(region_listings),
                 "supervision_overdue": sum(1 for li in region_listings if li.state_on(today) == "overdue"),
                 "indicators": per_region[region_prefix],
