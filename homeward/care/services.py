@@ -1,0 +1,427 @@
+"""Writes of the care app. Each checks the rules first, then writes and audits in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from homeward.access import selectors as access
+from homeward.accounts.models import Agency, User
+from homeward.accounts.roles import AgencyType, Role
+from homeward.audit import services as audit
+from homeward.audit.models import AuditAction
+from homeward.care.crypto import rotate
+from homeward.care.models import (
+    Arrival,
+    CareRecord,
+    Consent,
+    ConsentGiver,
+    ConsentPurpose,
+    FollowUp,
+    Institution,
+    Need,
+    Placement,
+    Reunion,
+    ReunionState,
+    Service,
+    ServiceKind,
+    Stage,
+)
+from homeward.care.selectors import care_record_get, followups_overdue
+from homeward.people.selectors import person_get
+
+MAX_NOTE = 5000
+GUARDIAN_AGE = 14
+VOCATIONAL_AGE = 16
+INSTITUTION_TYPES = {AgencyType.WELFARE_INSTITUTION, AgencyType.HOSPITAL, AgencyType.WOMENS_FEDERATION}
+
+
+def _require_caseworker(actor: Any) -> None:
+    if not getattr(actor, "is_authenticated", False) or not actor.has_role(
+        Role.CASEWORKER, Role.CARE_WORKER, Role.WOMENS_FEDERATION_OFFICER
+    ):
+        audit.record(actor=actor, action=AuditAction.PERMISSION_DENIED, object_type="care.carerecord")
+        raise PermissionDenied
+
+
+def age_on(person: Any, day: date) -> int | None:
+    """Age in whole years; with only a birth-year range, the youngest possible age (safer for child rules)."""
+    if person.birth_date:
+        born = person.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    if person.birth_year_max:
+        return day.year - person.birth_year_max - 1
+    return None
+
+
+def _is_child(person: Any, day: date, limit: int) -> bool:
+    age = age_on(person, day)
+    return age is None or age < limit
+
+
+def _check_notes(errors: dict[str, list[str]], **notes: str) -> None:
+    for name, value in notes.items():
+        if len(value or "") > MAX_NOTE:
+            errors.setdefault(name, []).append(_("At most %(n)d characters.") % {"n": MAX_NOTE})
+
+
+@dataclass
+class CareData:
+    person_id: int
+    arrival: str
+    arrived_on: date
+    case_id: int | None = None
+    needs: list[str] = field(default_factory=list)
+    cross_border: bool = False
+    identity_unknown: bool = False
+    abuse_details: str = ""
+    health_notes: str = ""
+    psych_notes: str = ""
+
+
+@transaction.atomic
+def care_record_create(*, actor: Any, data: CareData) -> CareRecord:
+    _require_caseworker(actor)
+    errors: dict[str, list[str]] = {}
+    if data.arrival not in Arrival.values:
+        errors["arrival"] = [_("Unknown way of arrival.")]
+    if data.arrived_on > timezone.localdate():
+        errors["arrived_on"] = [_("The date is in the future.")]
+    bad = [n for n in data.needs if n not in Need.values]
+    if bad:
+        errors["needs"] = [_("Unknown needs: %(n)s") % {"n": ", ".join(bad)}]
+    _check_notes(
+        errors, abuse_details=data.abuse_details, health_notes=data.health_notes, psych_notes=data.psych_notes
+    )
+    if errors:
+        raise ValidationError(errors)
+    person = person_get(actor=actor, person_id=data.person_id, audit_read=False)
+    case = None
+    if data.case_id is not None:
+        from homeward.cases.models import Case
+
+        case = Case.objects.filter(pk=data.case_id).first()  # caseworkers link, not read, a case
+        if case is None or not access.in_jurisdiction(actor, case.jurisdiction):
+            raise ValidationError({"case_id": [_("No such case in your jurisdiction.")]})
+    record = CareRecord.objects.create(
+        jurisdiction=actor.agency.jurisdiction,
+        person=person,
+        case=case,
+        agency=actor.agency,
+        caseworker=actor,
+        arrival=data.arrival,
+        arrived_on=data.arrived_on,
+        needs=sorted(set(data.needs)),
+        cross_border=data.cross_border or data.arrival == Arrival.ABROAD,
+        identity_unknown=data.identity_unknown,
+        abuse_details=data.abuse_details,
+        health_notes=data.health_notes,
+        psych_notes=data.psych_notes,
+    )
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=record)
+    return record
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Any,
+    record_id: int,
+    purpose: str,
+    given_by: str,
+    guardian_name: str = "",
+    given_on: date | None = None,
+) -> Consent:
+    record = care_record_get(actor=actor, record_id=record_id, audit_read=False)
+    day = given_on or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if purpose not in ConsentPurpose.values:
+        errors["purpose"] = [_("Unknown purpose.")]
+    if given_by not in ConsentGiver.values:
+        errors["given_by"] = [_("Say who gave consent.")]
+    guardian_name = (guardian_name or "").strip()
+    if len(guardian_name) > 60:
+        errors["guardian_name"] = [_("At most 60 characters.")]
+    if _is_child(record.person, day, GUARDIAN_AGE) and (
+        given_by != ConsentGiver.GUARDIAN or not guardian_name
+    ):
+        errors["given_by"] = [_("A child under 14 needs a guardian's consent, with the guardian's name.")]
+    if errors:
+        raise ValidationError(errors)
+    consent = Consent.objects.create(
+        record=record, purpose=purpose, given_by=given_by, guardian_name=guardian_name, given_on=day
+    )
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=record, detail={"consent": purpose})
+    return consent
+
+
+def has_consent(record: CareRecord, purpose: str) -> bool:
+    return record.consents.filter(purpose=purpose, withdrawn_on__isnull=True).exists()
+
+
+def schedule_followups(record: CareRecord, start: date) -> list[FollowUp]:
+    """1, 3, 6 and 12 months after return or placement, then yearly for children until they turn 18."""
+    record.followups.filter(done_on__isnull=True).delete()
+    dues = [start + relativedelta(months=m) for m in (1, 3, 6, 12)]
+    person = record.person
+    if person.birth_date or person.birth_year_max:
+        year = 2
+        while True:
+            due = start + relativedelta(years=year)
+            age = age_on(person, due)
+            if age is None or age >= 18:
+                break
+            dues.append(due)
+            year += 1
+    return FollowUp.objects.bulk_create([FollowUp(record=record, due_on=d) for d in dues])
+
+
+@transaction.atomic
+def institution_set(*, actor: Any, agency_id: int, kind: str, capacity: int) -> Institution:
+    if not actor.has_role(Role.CASEWORKER):
+        raise PermissionDenied
+    agency = Agency.objects.filter(pk=agency_id, type__in=INSTITUTION_TYPES).first()
+    if agency is None or not access.in_jurisdiction(actor, agency.jurisdiction):
+        raise ValidationError({"agency_id": [_("No such care institution in your jurisdiction.")]})
+    if not 0 < capacity <= 10000:
+        raise ValidationError({"capacity": [_("Capacity between 1 and 10000.")]})
+    inst, _created = Institution.objects.update_or_create(
+        agency=agency, defaults={"kind": kind[:40], "capacity": capacity}
+    )
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=inst, detail={"capacity": capacity})
+    return inst
+
+
+@transaction.atomic
+def placement_start(
+    *, actor: Any, record_id: int, institution_id: int, start_on: date | None = None, long_term: bool = False
+) -> Placement:
+    record = care_record_get(actor=actor, record_id=record_id, audit_read=False)
+    day = start_on or timezone.localdate()
+    inst = Institution.objects.select_related("agency").filter(agency_id=institution_id).first()
+    if inst is None:
+        raise ValidationError({"institution_id": [_("Choose a care institution.")]})
+    used = Placement.objects.filter(institution_id=inst.agency_id, end_on__isnull=True).exclude(record=record)
+    if used.count() >= inst.capacity:
+        raise ValidationError({"institution_id": [_("This institution is full.")]})
+    if not has_consent(record, ConsentPurpose.PLACEMENT) and not long_term:
+        raise ValidationError({"consent": [_("Record consent to placement first.")]})
+    record.placements.filter(end_on__isnull=True).update(end_on=day)  # a transfer ends the previous placement
+    placement = Placement.objects.create(
+        record=record, institution=inst.agency, start_on=day, long_term=long_term
+    )
+    record.institution = inst.agency
+    record.stage = Stage.LONG_TERM if long_term else Stage.PLACED
+    record.save(update_fields=["institution", "stage", "updated_at"])
+    schedule_followups(record, day)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=record, detail={"placement": inst.agency_id})
+    return placement
+
+
+@transaction.atomic
+def service_record(
+    *, actor: Any, record_id: int, kind: str, provider: str, provided_on: date, outcome: str = ""
+) -> Service:
+    record = care_record_get(actor=actor, record_id=record_id, audit_read=False)
+    errors: dict[str, list[str]] = {}
+    if kind not in ServiceKind.values:
+        errors["kind"] = [_("Unknown service.")]
+    provider = (provider or "").strip()
+    if not provider or len(provider) > 120:
+        errors["provider"] = [_("Say who provided the service (at most 120 characters).")]
+    if len(outcome or "") > 500:
+        errors["outcome"] = [_("At most 500 characters.")]
+    if provided_on > timezone.localdate():
+        errors["provided_on"] = [_("The date is in the future.")]
+    if kind in (ServiceKind.VOCATIONAL, ServiceKind.JOB) and _is_child(
+        record.person, provided_on, VOCATIONAL_AGE
+    ):
+        errors["kind"] = [_("Vocational training and job placement are for people 16 and older.")]
+    if not has_consent(record, ConsentPurpose.SERVICES):
+        errors.setdefault("consent", []).append(_("Record consent to services first."))
+    if errors:
+        raise ValidationError(errors)
+    service = Service.objects.create(
+        record=record, kind=kind, provider=provider, provided_on=provided_on, outcome=outcome
+    )
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=record, detail={"service": kind})
+    return service
+
+
+@transaction.atomic
+def reunion_start(*, actor: Any, person_id: int, family_note: str = "", source: str = "") -> Reunion:
+    """Start reunion for a person whose family is confirmed (tracing + DNA). Called by the tracing app.
+
+    Uses the person's open care record visible to the actor; idempotent for a record already in reunion.
+    """
+    records = CareRecord.objects.filter(person_id=person_id).exclude(stage=Stage.CLOSED).order_by("-id")
+    record = next((r for r in records if access.can_see(actor, r)), None)
+    if record is None:
+        raise ValidationError({"person_id": [_("No open care record for this person.")]})
+    if len(family_note) > 500:
+        raise ValidationError({"family_note": [_("At most 500 characters.")]})
+    reunion, created = Reunion.objects.get_or_create(record=record, defaults={"family_note": family_note})
+    if created:
+        record.stage = Stage.REUNION
+        record.save(update_fields=["stage", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=record,
+            detail={"reunion": "start", "source": source[:40]},
+        )
+    return reunion
+
+
+def _reunion(actor: Any, record_id: int) -> tuple[CareRecord, Reunion]:
+    record = care_record_get(actor=actor, record_id=record_id, audit_read=False)
+    reunion = Reunion.objects.filter(record=record).first()
+    if reunion is None:
+        raise ValidationError(_("Reunion has not started for this record."))
+    return record, reunion
+
+
+@transaction.atomic
+def reunion_assess(*, actor: Any, record_id: int, home_safe: bool, family_involved: bool) -> Reunion:
+    record, reunion = _reunion(actor, record_id)
+    if reunion.state in (ReunionState.HANDED_OVER, ReunionState.REFUSED):
+        raise ValidationError(_("This reunion is finished."))
+    reunion.home_safe, reunion.family_involved = home_safe, family_involved
+    reunion.assessed_on = timezone.localdate()
+    reunion.state = ReunionState.MEETING
+    reunion.save()
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=record, detail={"reunion": "assessed"})
+    return reunion
+
+
+@transaction.atomic
+def reunion_handover(*, actor: Any, record_id: int) -> Reunion:
+    record, reunion = _reunion(actor, record_id)
+    if reunion.state != ReunionState.MEETING or reunion.home_safe is None:
+        raise ValidationError(_("Assess the family before handing over."))
+    if reunion.family_involved:
+        raise ValidationError(
+            _("The family was involved in the trafficking: the child is never handed to them.")
+        )
+    if not reunion.home_safe:
+        raise ValidationError(_("The home is not safe: arrange long-term placement instead."))
+    today = timezone.localdate()
+    reunion.state, reunion.handed_over_on = ReunionState.HANDED_OVER, today
+    reunion.save()
+    record.placements.filter(end_on__isnull=True).update(end_on=today)
+    record.stage, record.institution = Stage.REUNITED, None
+    record.save(update_fields=["stage", "institution", "updated_at"])
+    schedule_followups(record, today)
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=record, detail={"reunion": "handed_over"})
+    return reunion
+
+
+@transaction.atomic
+def reunion_refuse(*, actor: Any, record_id: int, reason: str, institution_id: int) -> Reunion:
+    """Refuse reunion and place the person long-term (civil affairs) instead."""
+    record, reunion = _reunion(actor, record_id)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise ValidationError({"reason": [_("Give the reason (at most 500 characters).")]})
+    reunion.state, reunion.refusal_reason = ReunionState.REFUSED, reason
+    reunion.save()
+    placement_start(actor=actor, record_id=record.pk, institution_id=institution_id, long_term=True)
+    return reunion
+
+
+@transaction.atomic
+def followup_record(
+    *, actor: Any, followup_id: int, notes: str, school_attending: bool | None = None, risks: str = ""
+) -> FollowUp:
+    followup = FollowUp.objects.filter(pk=followup_id).first()
+    if followup is None:
+        from django.http import Http404
+
+        raise Http404("Not found")
+    record = care_record_get(actor=actor, record_id=followup.record_id, audit_read=False)
+    if len(notes) > 1000 or len(risks) > 500:
+        raise ValidationError(_("Notes at most 1000 characters, risks at most 500."))
+    if followup.done_on:
+        raise ValidationError(_("This visit is already recorded."))
+    followup.done_on = timezone.localdate()
+    followup.notes, followup.school_attending, followup.risks = notes, school_attending, risks
+    followup.save()
+    if not record.followups.filter(done_on__isnull=True).exists():
+        record.stage = Stage.CLOSED
+        record.save(update_fields=["stage", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=record, detail={"followup": followup.pk})
+    return followup
+
+
+def _escalation_notice(record: CareRecord, followup: FollowUp, caseworker: Any) -> Any:
+    from homeward.notifications.services import notify
+
+    def send() -> None:
+        notify(
+            kind="care_followup_missed",
+            title=_("Missed follow-up visit for care record #%(id)s") % {"id": record.pk},
+            body=_("The visit due on %(due)s was not recorded.") % {"due": followup.due_on.isoformat()},
+            users=[caseworker] if caseworker else [],
+            role=Role.CASEWORKER,
+            division_code=record.jurisdiction,
+            dedupe_key=f"care-followup-{followup.pk}",
+        )
+
+    return send
+
+
+@transaction.atomic
+def followups_escalate(*, today: date | None = None) -> int:
+    """Escalate missed visits (a week past due) to the caseworker and the civil-affairs supervisors. Idempotent."""
+    today = today or timezone.localdate()
+    count = 0
+    for followup in followups_overdue(today=today):
+        record = followup.record
+        if not FollowUp.objects.filter(pk=followup.pk, escalated_at__isnull=True).update(
+            escalated_at=timezone.now()
+        ):
+            continue
+        audit.record(
+            actor=None,
+            actor_label="care_tick",
+            action=AuditAction.UPDATE,
+            obj=record,
+            detail={"escalated_followup": followup.pk, "due_on": followup.due_on.isoformat()},
+        )
+        caseworker = User.objects.filter(pk=record.caseworker_id).first()
+        transaction.on_commit(_escalation_notice(record, followup, caseworker))
+        count += 1
+    return count
+
+
+@transaction.atomic
+def care_keys_rotate() -> int:
+    """Re-encrypt every sensitive field under the current key (first of CARE_FIELD_KEYS)."""
+    from django.db import connection
+
+    table = CareRecord._meta.db_table
+    count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, abuse_details, health_notes, psych_notes FROM {table}")  # noqa: S608
+        rows = cursor.fetchall()
+        for pk, *values in rows:
+            cursor.execute(
+                f"UPDATE {table} SET abuse_details=%s, health_notes=%s, psych_notes=%s WHERE id=%s",  # noqa: S608
+                [*(rotate(v) if v else v for v in values), pk],
+            )
+            count += 1
+    audit.record(
+        actor=None,
+        actor_label="care_rotate_keys",
+        action=AuditAction.UPDATE,
+        object_type="care.carerecord",
+        detail={"rows": count},
+    )
+    return count
