@@ -59,12 +59,24 @@ def genotypes(profile: Any) -> dict[str, str]:
 
 
 @pytest.fixture
-def run_searches(django_capture_on_commit_callbacks: Any) -> Any:
-    """Run every queued task with the real database worker (the search queue)."""
-    from django.core.management import call_command
+def run_searches() -> Any:
+    """Run every task waiting in the database queue, as `manage.py db_worker` does (claim, call, record the
+    result) — without the worker's connection recycling, which would close the test's transaction."""
+    from django_tasks_db.models import DBTaskResult
 
     def run() -> None:
-        call_command("db_worker", batch=True, startup_delay=False, queue_name="*", reload=False, verbosity=0)
+        while True:
+            result = DBTaskResult.objects.ready().first()
+            if result is None:
+                return
+            result.claim("pytest")
+            args = result.task_result
+            try:
+                value = result.task.call(*args.args, **args.kwargs)
+            except Exception as exc:
+                result.set_failed(exc)
+                raise
+            result.set_successful(value)
 
     return run
 

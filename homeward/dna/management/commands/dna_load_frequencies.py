@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("csv", nargs="?", help="path to a locus,allele,freq CSV file")
         parser.add_argument("--name")
-        parser.add_argument("--version", dest="table_version")
+        parser.add_argument("--table-version", dest="table_version")
         parser.add_argument("--sample-size", type=int)
         parser.add_argument("--min-freq", default="5/2N")
         parser.add_argument("--population", default="")
@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{table} ({table.n_loci} loci){' active' if table.is_active else ''}")
             return
         if not opts["csv"] or not opts["name"] or not opts["table_version"]:
-            raise CommandError("give a CSV path, --name and --version (or --bundled)")
+            raise CommandError("give a CSV path, --name and --table-version (or --bundled)")
         path = Path(opts["csv"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
