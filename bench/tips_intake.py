@@ -254,8 +254,17 @@ async def run_load(port: int, seconds: float, concurrency: int, retry_share: flo
 # app's API) on its first request — on a busy machine that alone can exceed the worker timeout.
 GUNICORN_CONFIG = """
 def when_ready(server):
+    from django.db import connections
+    from django.test import Client
     from django.urls import get_resolver
+
     get_resolver().url_patterns
+    # Render the form and run the API's validation once, so that templates, translation catalogues and schemas
+    # are built before the fork instead of once in every worker; then drop any connection the master opened.
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    client.get("/tips/")
+    client.post("/api/v1/tips/public", "{}", content_type="application/json")
+    connections.close_all()
 """
 
 
@@ -312,7 +321,7 @@ def main() -> None:
     )
     try:
         wait_ready(port, proc)
-        asyncio.run(run_load(port, 2.0, args.concurrency, 0.0))  # warm-up: connections, caches
+        asyncio.run(run_load(port, 5.0, args.concurrency, 0.0))  # warm-up: connections, caches
         warm_stored = stored_tips(env)
         base_rps, base_lat = asyncio.run(baseline(port, min(5.0, seconds / 2), args.concurrency))
         load, elapsed = asyncio.run(run_load(port, seconds, args.concurrency, args.retry_share))
