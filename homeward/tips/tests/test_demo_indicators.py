@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -37,12 +38,12 @@ def test_indicators(personas, public_tip):
     public_tip()
     public_tip(description="看到有人正在抱走小孩", imminent_danger=True)
     now = timezone.now()
-    window = {"prefix": "51", "start": now - timedelta(hours=1), "end": now + timedelta(hours=1)}
+    window: dict[str, Any] = {"prefix": "51", "start": now - timedelta(hours=1), "end": now + timedelta(hours=1)}
     assert len(list(indicators.events("tips_received", **window))) == 2
     assert len(list(indicators.events("imminent_danger_tips", **window))) == 1
     assert (
         list(indicators.events("tips_received", prefix="53", start=window["start"], end=window["end"])) == []
     )
     assert list(indicators.events("nonsense", **window)) == []
-    later = {"prefix": "", "start": now, "end": now + timedelta(days=2)}
+    later: dict[str, Any] = {"prefix": "", "start": now, "end": now + timedelta(days=2)}
     assert len(list(indicators.events("tips_acknowledged_late", **later))) == 2
