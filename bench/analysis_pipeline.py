@@ -25,7 +25,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings.dev")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -57,12 +57,11 @@ def bench_map(quick: bool) -> None:
     rng = np.random.default_rng(1)
     for name, prefix, detail in (("national", "", False), ("sichuan", "51", True)):
         us = units(prefix)
-        mus = [
-            charts.MapUnit(
-                u.code, u.name, float(rng.gamma(2.0, 1.5)), u.name, "", idx.get(u.code).lat, idx.get(u.code).lon
-            )
-            for u in us
-        ]
+        mus = []
+        for u in us:
+            division = idx.get(u.code)
+            lat, lon = (division.lat, division.lon) if division is not None else (None, None)
+            mus.append(charts.MapUnit(u.code, u.name, float(rng.gamma(2.0, 1.5)), u.name, "", lat, lon))
         provinces = [p.code for p in idx.provinces() if p.code.startswith(prefix[:2])]
         reps = 1 if quick else 3
         t0 = time.perf_counter()
