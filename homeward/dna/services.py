@@ -1285,7 +1285,7 @@ def sample_clear_for_registration(*, actor: Any, sample_id: Any) -> Sample:
     against the whole database and an examiner signed the result off."""
     require(actor, "dna.clear_registration", what="dna.sample")
     sample = sample_get(actor=actor, sample_id=sample_id, audit_read=False)
-    sample = Sample.objects.select_for_update().select_related("profile").get(pk=sample.pk)
+    sample = Sample.objects.select_for_update().get(pk=sample.pk)  # no outer join: PostgreSQL cannot lock one
     if sample.cleared_for_registration_at is not None:
         raise ValidationError(_("The child is already cleared for registration."))
     blockers = registration_blockers(sample)

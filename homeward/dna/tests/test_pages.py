@@ -77,7 +77,16 @@ def test_load_frequencies_command(db, tmp_path):
     path = tmp_path / "f.csv"
     path.write_text("locus,allele,freq\nTH01,6,0.4\nTH01,9.3,0.6\n", encoding="utf-8")
     call_command(
-        "dna_load_frequencies", str(path), "--name", "t", "--table-version", "2", "--activate", verbosity=0
+        "dna_load_frequencies",
+        str(path),
+        "--name",
+        "t",
+        "--table-version",
+        "2",
+        "--sample-size",
+        "100",
+        "--activate",
+        verbosity=0,
     )
     assert FrequencyTable.objects.get(is_active=True).data == {"TH01": {"6": 0.4, "9.3": 0.6}}
     with pytest.raises(CommandError):
