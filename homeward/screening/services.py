@@ -290,7 +290,6 @@ def posts_ingest(
                     url=item.url,
                     posted_at=item.posted_at,
                     text=item.text,
-                    normalised=normalise(item.text).text,
                     route_from_content=source == Source.API and not item.division_code,
                 )
             )
@@ -369,21 +368,42 @@ def route_code(places: Sequence[dict[str, Any]], phones: Sequence[dict[str, Any]
     return None
 
 
-def _store_leads(post: Post, ents: Entities) -> None:
-    for kind in LeadKind.values:
-        for found in getattr(ents, kind):
-            value = canonical(kind, found.value) if kind == "phones" else str(found.value)
-            lead, _created = Lead.objects.get_or_create(
-                kind=kind,
-                value_hash=lead_hash(kind, value),
-                defaults={"value": value[:64], "masked": mask(kind, value)[:64]},
-            )
-            PostLead.objects.get_or_create(
+def _store_leads(found: Sequence[tuple[Post, Entities]]) -> None:
+    """Leads of a batch of posts in a few queries: one Lead per value, one PostLead per occurrence."""
+    occurrences: list[tuple[Post, str, str, Any]] = []
+    values: dict[tuple[str, str], str] = {}
+    for post, ents in found:
+        for kind in LeadKind.values:
+            for lead in getattr(ents, kind):
+                value = (canonical(kind, lead.value) if kind == "phones" else str(lead.value))[:64]
+                digest = lead_hash(kind, value)
+                values[(kind, digest)] = value
+                occurrences.append((post, kind, digest, lead))
+    if not occurrences:
+        return
+    Lead.objects.bulk_create(
+        [Lead(kind=k, value_hash=h, value=v, masked=mask(k, v)[:64]) for (k, h), v in values.items()],
+        ignore_conflicts=True,
+    )
+    ids = {
+        (k, h): pk
+        for pk, k, h in Lead.objects.filter(value_hash__in=[h for _k, h in values]).values_list(
+            "pk", "kind", "value_hash"
+        )
+    }
+    PostLead.objects.bulk_create(
+        [
+            PostLead(
                 post=post,
-                lead=lead,
-                start=found.start,
-                defaults={"end": found.end, "detail": _jsonable(found.detail)},
+                lead_id=ids[(kind, digest)],
+                start=lead.start,
+                end=lead.end,
+                detail=_jsonable(lead.detail),
             )
+            for post, kind, digest, lead in occurrences
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _jsonable(detail: dict[str, Any]) -> dict[str, Any]:
@@ -421,7 +441,7 @@ def posts_screen(*, post_ids: Sequence[int]) -> int:
             if post.route_from_content:
                 post.jurisdiction = route_code(found["places"], found["phones"]) or post.jurisdiction
                 post.route_from_content = False
-            _store_leads(post, ent)
+        _store_leads(list(zip(posts, ents, strict=True)))
         Post.objects.bulk_update(
             posts,
             [
@@ -819,6 +839,9 @@ def model_retrain(*, actor: Any) -> RiskModelVersion:
             label_counts=dict(counts),
             active=True,
         )
+        from homeward.screening.tasks import rescore_posts
+
+        transaction.on_commit(partial(rescore_posts.enqueue, version.version))
         audit.record(
             actor=actor,
             actor_label="" if actor is not None else "manage.py screening_retrain",
@@ -827,3 +850,50 @@ def model_retrain(*, actor: Any) -> RiskModelVersion:
             detail={"training_size": len(texts), "labels": dict(counts)},
         )
     return version
+
+
+RESCORE_CHUNK = 1000
+
+
+def posts_rescore(*, version: int) -> int:
+    """Score the posts nobody has labelled yet with model `version` (after a retrain), so the queue follows the
+    new model. Idempotent: posts already scored by this version are skipped; a newer version supersedes."""
+    model, active = active_model()
+    if active != version:
+        return 0
+    done = 0
+    while True:
+        with transaction.atomic():
+            posts = list(
+                Post.objects.select_for_update()
+                .filter(state=PostState.SCREENED, verdict="")
+                .exclude(model_version=version)
+                .order_by("pk")[:RESCORE_CHUNK]
+            )
+            if not posts:
+                break
+            risks = model.score_normalised([p.normalised for p in posts])
+            for post, risk in zip(posts, risks, strict=True):
+                post.risk = round(float(risk.score), 4)
+                post.categories = list(risk.categories)
+                post.category_scores = {k: round(float(v), 4) for k, v in risk.category_scores.items()}
+                post.reasons = risk.reason_texts()[:20]
+                post.model_version = version
+            Post.objects.bulk_update(
+                posts, ["risk", "categories", "category_scores", "reasons", "model_version"]
+            )
+            for cluster in Cluster.objects.filter(posts__in=posts).distinct():
+                top = cluster.posts.aggregate(m=Max("risk"))["m"] or 0.0
+                if top != cluster.max_risk:
+                    cluster.max_risk = top
+                    cluster.save(update_fields=["max_risk", "updated_at"])
+            audit.record(
+                actor=None,
+                actor_label="screening",
+                action=AuditAction.UPDATE,
+                object_type="screening.post",
+                object_id=f"{posts[0].pk}..{posts[-1].pk}",
+                detail={"rescored": len(posts), "model_version": version},
+            )
+            done += len(posts)
+    return done

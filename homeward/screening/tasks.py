@@ -11,3 +11,9 @@ from homeward.screening import services
 def screen_posts(post_ids: list[int]) -> int:
     """Idempotent: posts already screened are skipped, so a retry does nothing twice."""
     return services.posts_screen(post_ids=post_ids)
+
+
+@task()
+def rescore_posts(version: int) -> int:
+    """Idempotent: posts already scored by `version` are skipped."""
+    return services.posts_rescore(version=version)

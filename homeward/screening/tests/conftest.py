@@ -15,6 +15,15 @@ SELLER_2 = "男宝送养，营养费6万，V❤: xyz789，电话幺三九八七�
 INNOCENT = "家里的英短猫咪找新主人，免费领养，要求科学喂养，成都金牛区"
 
 
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Service messages are matched in English (the default language is zh-hans)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def screened(db: Any) -> Any:
     """Enter posts as `actor` and screen them at once (the background task's work)."""

@@ -131,4 +131,5 @@ def test_retrain_api_is_for_province_level(personas: Any, login: Any, client: An
     assert client.post(f"{BASE}/models/retrain").status_code == 403
     login(personas.provincial)
     response = client.post(f"{BASE}/models/retrain")
-    assert response.status_code == 400 and "Not enough labels" in response.content.decode()
+    body = response.json()["detail"]
+    assert response.status_code == 400 and ("Not enough labels" in body or "标注不足" in body)

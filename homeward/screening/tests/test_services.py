@@ -334,6 +334,7 @@ def test_cluster_label_and_tip(personas: Any, screened: Any, audit_rows: Any) ->
 def test_retrain_needs_labels_then_stores_a_version(personas: Any, screened: Any, audit_rows: Any) -> None:
     with pytest.raises(ValidationError, match="Not enough labels"):
         services.model_retrain(actor=personas.provincial)
+    screened(personas.investigator_a, "今天去武侯祠逛了逛")  # stays unlabelled
     sellers = screened(personas.investigator_a, *[f"{SELLER}{i}" for i in range(6)])
     innocent = screened(personas.investigator_a, *[f"{INNOCENT}{i}" for i in range(6)])
     for p in sellers:
@@ -349,6 +350,11 @@ def test_retrain_needs_labels_then_stores_a_version(personas: Any, screened: Any
     assert version.label_counts == {"illegal_adoption": 6, "none": 6}
     (new,) = screened(personas.investigator_a, SELLER_2)
     assert new.model_version == 1
+    # Unlabelled posts screened before the retrain are rescored by the task the retrain enqueues.
+    (old,) = [p for p in Post.objects.filter(verdict="") if p.model_version is None]
+    assert services.posts_rescore(version=1) == 1
+    assert services.posts_rescore(version=1) == 0
+    assert Post.objects.get(pk=old.pk).model_version == 1
     second = services.model_retrain(actor=None)
     assert second.version == 2 and list(RiskModelVersion.objects.filter(active=True)) == [second]
 
