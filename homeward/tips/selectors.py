@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -24,6 +25,7 @@ from homeward.audit import services as audit
 from homeward.audit.models import AuditAction, AuditOutcome
 from homeward.tips.models import (
     OPEN_STATUSES,
+    Channel,
     PublicStatus,
     Reward,
     RewardStatus,
@@ -417,3 +419,45 @@ def overdue(tip: Tip) -> bool:
     if tip.acknowledged_at is None:
         return tip.ack_due_at < now
     return tip.first_action_at is None and tip.action_due_at < now
+
+
+# -- indicators ----------------------------------------------------------------------------------------------
+
+
+def indicator_events(
+    name: str, *, prefix: str, start: datetime, end: datetime
+) -> Iterable[tuple[str, datetime]]:
+    """The facts behind the indicators in `homeward.tips.indicators` (counting only; no personal data)."""
+    tips = Tip.objects.filter(jurisdiction__startswith=prefix)
+    if name == "tips_received":
+        rows = tips.exclude(channel=Channel.MANDATORY).filter(created_at__gte=start, created_at__lt=end)
+        return rows.values_list("division_code", "created_at")
+    if name == "mandatory_reports":
+        rows = tips.filter(channel=Channel.MANDATORY, created_at__gte=start, created_at__lt=end)
+        return rows.values_list("division_code", "created_at")
+    if name == "imminent_danger_tips":
+        rows = tips.filter(imminent_danger=True, created_at__gte=start, created_at__lt=end)
+        return rows.values_list("division_code", "created_at")
+    if name == "tips_acknowledged_late":
+        window = tips.filter(ack_due_at__gte=start, ack_due_at__lt=end).exclude(status=Status.MERGED)
+        late = window.filter(acknowledged_at__gt=F("ack_due_at")) | window.filter(
+            acknowledged_at__isnull=True
+        )
+        return late.values_list("division_code", "ack_due_at")
+    if name == "tips_converted":
+        rows = tips.filter(status=Status.CONVERTED, updated_at__gte=start, updated_at__lt=end)
+        return rows.values_list("division_code", "updated_at")
+    if name == "tips_transferred":
+        transfers = TipTransfer.objects.filter(
+            jurisdiction__startswith=prefix,
+            status=TransferStatus.ACCEPTED,
+            decided_at__gte=start,
+            decided_at__lt=end,
+        )
+        return transfers.values_list("tip__division_code", "decided_at")  # type: ignore[return-value]
+    if name == "rewards_paid":
+        rewards = Reward.objects.filter(
+            jurisdiction__startswith=prefix, status=RewardStatus.PAID, paid_at__gte=start, paid_at__lt=end
+        )
+        return rewards.values_list("tip__division_code", "paid_at")  # type: ignore[return-value]
+    return []

@@ -38,7 +38,11 @@ def test_indicators(personas, public_tip):
     public_tip()
     public_tip(description="看到有人正在抱走小孩", imminent_danger=True)
     now = timezone.now()
-    window: dict[str, Any] = {"prefix": "51", "start": now - timedelta(hours=1), "end": now + timedelta(hours=1)}
+    window: dict[str, Any] = {
+        "prefix": "51",
+        "start": now - timedelta(hours=1),
+        "end": now + timedelta(hours=1),
+    }
     assert len(list(indicators.events("tips_received", **window))) == 2
     assert len(list(indicators.events("imminent_danger_tips", **window))) == 1
     assert (
