@@ -744,7 +744,7 @@ def _tip_for_change(actor: Any, tip_id: Any, purpose: str) -> Tip:
     if not actor.has_perm("tips.change_tip"):
         raise PermissionDenied
     tip = selectors.tip_get(actor=actor, tip_id=tip_id, purpose=purpose, audit_read=False)
-    return Tip.objects.select_for_update().select_related("agency").get(pk=tip.pk)
+    return Tip.objects.select_for_update(of=("self",)).select_related("agency").get(pk=tip.pk)
 
 
 def _require_open(tip: Tip) -> None:
@@ -1121,7 +1121,7 @@ def tips_escalate_overdue(*, now: datetime | None = None, limit: int = 1000) -> 
 @transaction.atomic
 def _escalate_one(tip_id: int, now: datetime) -> bool:
     tip = (
-        Tip.objects.select_for_update()
+        Tip.objects.select_for_update(of=("self",))
         .filter(pk=tip_id, next_escalation_at__lte=now, status__in=OPEN_STATUSES)
         .select_related("agency", "escalated_to")
         .first()
