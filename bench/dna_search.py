@@ -189,7 +189,9 @@ def main() -> None:
     worker_s = time.perf_counter() - t0
     searches = list(Search.objects.filter(kind=SearchKind.CHILD).select_related("sample"))
     assert all(s.status == SearchStatus.DONE for s in searches), [s.error for s in searches]
-    per_search = [(s.finished_at - s.started_at).total_seconds() for s in searches]
+    per_search = [
+        (s.finished_at - s.started_at).total_seconds() for s in searches if s.finished_at and s.started_at
+    ]
     ok_trio = ok_fam = 0
     for acc, _p, fam in kids:
         cands = list(
@@ -198,9 +200,11 @@ def main() -> None:
         if fam.startswith("B-F"):
             duos = [c for c in cands if c.kind == "duo"][:2]
             duo_fams = {c.family.reference for c in duos if c.family}
-            ok_trio += cands[0].kind == "trio" and cands[0].family.reference == fam and duo_fams == {fam}
+            top = cands[0].family.reference if cands[0].family else None
+            ok_trio += cands[0].kind == "trio" and top == fam and duo_fams == {fam}
         else:
-            ok_fam += cands[0].kind == "family" and cands[0].family.reference == fam
+            top = cands[0].family.reference if cands[0].family else None
+            ok_fam += cands[0].kind == "family" and top == fam
     # Baseline: the bare engine on the same in-memory index.
     w = worker_index.get()
     t0 = time.perf_counter()
