@@ -297,7 +297,7 @@ def report_update(*, actor: Any, report_id: Any, data: ReportData) -> MissingRep
     report = report_get(actor=actor, report_id=report_id, purpose="update", audit_read=False)
     errors = _clean_report(data)
     _raise(errors)
-    report = MissingReport.objects.select_for_update().select_related("person").get(pk=report.pk)
+    report = MissingReport.objects.select_for_update(of=("self",)).select_related("person").get(pk=report.pk)
     for key, value in asdict(data).items():
         setattr(report, key, value)
     _engine_check(errors, lambda: missing_record(report))
@@ -355,7 +355,7 @@ def found_update(*, actor: Any, found_id: Any, data: FoundData) -> FoundPerson:
     found = found_get(actor=actor, found_id=found_id, purpose="update", audit_read=False)
     errors = _clean_found(data)
     _raise(errors)
-    found = FoundPerson.objects.select_for_update().select_related("person").get(pk=found.pk)
+    found = FoundPerson.objects.select_for_update(of=("self",)).select_related("person").get(pk=found.pk)
     for key, value in asdict(data).items():
         setattr(found, key, value)
     _engine_check(errors, lambda: found_record(found))
@@ -873,7 +873,9 @@ def registration_verify(*, actor: Any, registration_id: Any, accept: bool, reaso
 
     registration = registration_get(actor=actor, registration_id=registration_id, audit_read=False)
     registration = (
-        Registration.objects.select_for_update().select_related("report", "found").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("report", "found")
+        .get(pk=registration.pk)
     )
     if registration.status != RegistrationStatus.REGISTERED:
         raise ValidationError({"__all__": [_("This registration has already been handled.")]})

@@ -76,14 +76,17 @@ def pair(personas: Any) -> Any:
 
 
 @pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks: Any) -> Any:
-    """Run every queued task with the real database worker."""
-    from django.core.management import call_command
-
-    def run() -> None:
-        call_command("db_worker", batch=True, startup_delay=False, queue_name="*", reload=False, verbosity=0)
-
-    return run
+def run_tasks(settings: Any) -> Any:
+    """Tasks run as they are enqueued (on commit). The database worker's `close_old_connections` would close the
+    test's PostgreSQL connection inside its transaction, so the queue itself is exercised by the dna/notifications
+    tests; here what matters is that a commit enqueues the re-match and the task does it."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "deliveries", "search"],
+        }
+    }
+    return lambda: None
 
 
 __all__ = ["COUNTY_A", "COUNTY_B", "found_data", "person", "report_data"]
