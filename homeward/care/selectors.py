@@ -127,7 +127,9 @@ def institutions_with_capacity(*, prefix: str = "") -> list[dict[str, Any]]:
     from homeward.care.models import Placement
 
     rows = []
-    for inst in Institution.objects.select_related("agency").filter(agency__division__code__startswith=prefix):
+    for inst in Institution.objects.select_related("agency").filter(
+        agency__division__code__startswith=prefix
+    ):
         used = Placement.objects.filter(institution_id=inst.agency_id, end_on__isnull=True).count()
         rows.append({"institution": inst, "used": used, "free": max(inst.capacity - used, 0)})
     return rows
