@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +38,7 @@ def setup_django() -> str:
     return tmp
 
 
-def purity(pred: dict[int, int | None], truth: dict[int, str]) -> float:
+def purity(pred: Mapping[int, int | None], truth: dict[int, str]) -> float:
     groups: dict[object, list[str]] = defaultdict(list)
     for post_id, cluster in pred.items():
         groups[cluster if cluster is not None else ("single", post_id)].append(truth[post_id])

@@ -55,7 +55,18 @@ INSTALLED_APPS = [
 
 # Domain apps: each may provide urls.py (/staff/<app>/), public_urls.py (/<app>/), api.py (/api/v1/<app>/),
 # nav.py (nav_items(user)), demo.py (load(report)) and indicators.py. Demo data loads in this order.
-HOMEWARD_DOMAIN_APPS = ["alerts", "tips", "dna", "tracing", "cases", "care", "plan", "screening", "analysis", "portal"]
+HOMEWARD_DOMAIN_APPS = [
+    "alerts",
+    "tips",
+    "dna",
+    "tracing",
+    "cases",
+    "care",
+    "plan",
+    "screening",
+    "analysis",
+    "portal",
+]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
