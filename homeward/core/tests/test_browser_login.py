@@ -29,7 +29,7 @@ def test_login_with_totp_switch_language_and_log_out(e2e_server, page):
     page.wait_for_load_state()
     assert page.locator("h1").inner_text().startswith("Welcome")
     page.get_by_role("link", name="People").click()
-    assert page.get_by_role("link", name="陈明明").is_visible()
+    assert page.get_by_role("link", name="陈明明").first.is_visible()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(f"{e2e_server}/accounts/login/")
     assert page.get_by_role("heading", name="Staff login").is_visible()
