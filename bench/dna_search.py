@@ -13,27 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-
-def setup_django() -> str:
-    tmp = tempfile.mkdtemp(prefix="dna_bench_", dir=ROOT / "var" if (ROOT / "var").is_dir() else None)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings.test")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return tmp
+from _django import setup_django
 
 
 def main() -> None:
@@ -41,7 +24,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     wall0 = time.perf_counter()
-    tmp = setup_django()
+    tmp = setup_django("dna_bench_")
 
     from django.core.management import call_command
 

@@ -14,28 +14,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-
-def setup_django() -> str:
-    tmp = tempfile.mkdtemp(prefix="screening_bench_", dir=ROOT / "var" if (ROOT / "var").is_dir() else None)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings.test")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return tmp
+from _django import setup_django
 
 
 def purity(pred: Mapping[int, int | None], truth: dict[int, str]) -> float:
@@ -49,7 +32,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
-    tmp = setup_django()
+    tmp = setup_django("screening_bench_")
     try:
         run(quick=args.quick)
     finally:
