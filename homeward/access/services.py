@@ -19,11 +19,13 @@ from homeward.audit.models import AuditAction, AuditOutcome
 MAX_GRANT = timedelta(days=90)
 
 
-@transaction.atomic
 def grant_create(
     *, actor: Any, obj: models.Model, grantee: Any, duration: timedelta, reason: str
 ) -> AccessGrant:
-    """Share `obj` with `grantee` for `duration`. Only someone whose own jurisdiction holds the record may share it."""
+    """Share `obj` with `grantee` for `duration`. Only someone whose own jurisdiction holds the record may share it.
+
+    The checks run before the transaction opens, so that a refusal's audit row is not rolled back with it.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("A reason is required to share a record."))
@@ -36,6 +38,13 @@ def grant_create(
     if not in_jurisdiction(actor, str(getattr(obj, "jurisdiction", ""))):
         audit.record(actor=actor, action=AuditAction.GRANT, obj=obj, outcome=AuditOutcome.DENIED)
         raise PermissionDenied(_("Only staff of the record's own jurisdiction can share it."))
+    with transaction.atomic():
+        return _grant_write(actor=actor, obj=obj, grantee=grantee, duration=duration, reason=reason)
+
+
+def _grant_write(
+    *, actor: Any, obj: models.Model, grantee: Any, duration: timedelta, reason: str
+) -> AccessGrant:
     now = timezone.now()
     grant = AccessGrant.objects.create(
         content_type=ContentType.objects.get_for_model(obj),

@@ -149,16 +149,23 @@ def _write_details(person: Person, clean: PersonData) -> None:
     PersonPhone.objects.bulk_create([PersonPhone(person=person, number=p) for p in clean.phones])
 
 
-@transaction.atomic
 def person_update(*, actor: Any, person_id: Any, data: PersonData) -> Person:
-    """Replace a person's details. The jurisdiction cannot be moved out of the actor's own scope."""
+    """Replace a person's details. The jurisdiction cannot be moved out of the actor's own scope.
+
+    Access is checked before the transaction opens, so that a refusal's audit row is not rolled back with it.
+    """
     if not actor.has_perm("people.change_person"):
         raise PermissionDenied
     person = person_get(actor=actor, person_id=person_id, purpose="update", audit_read=False)
     clean, errors = _validated(actor, data)
     if errors:
         raise ValidationError(errors)
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    with transaction.atomic():
+        return _person_replace(actor=actor, person_id=person.pk, clean=clean)
+
+
+def _person_replace(*, actor: Any, person_id: int, clean: PersonData) -> Person:
+    person = Person.objects.select_for_update().get(pk=person_id)
     person.jurisdiction = clean.jurisdiction
     person.sex = clean.sex
     person.birth_date = clean.birth_date
@@ -205,16 +212,17 @@ def clean_image(upload: UploadedFile) -> tuple[str, str]:
     return ALLOWED_IMAGE_FORMATS[image_format], digest
 
 
-@transaction.atomic
 def person_photo_add(*, actor: Any, person_id: Any, upload: UploadedFile, caption: str = "") -> PersonPhoto:
+    """Access is checked before the transaction opens, so that a refusal's audit row is not rolled back with it."""
     if not actor.has_perm("people.change_person"):
         raise PermissionDenied
     person = person_get(actor=actor, person_id=person_id, purpose="add photo", audit_read=False)
     content_type, digest = clean_image(upload)
-    photo = PersonPhoto(
-        person=person, content_type=content_type, sha256=digest, caption=caption[:120], uploaded_by=actor
-    )
-    photo.image.save(f"{digest[:16]}.{content_type.split('/')[1]}", upload, save=False)
-    photo.save()
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, detail={"photo_added": photo.pk})
+    with transaction.atomic():
+        photo = PersonPhoto(
+            person=person, content_type=content_type, sha256=digest, caption=caption[:120], uploaded_by=actor
+        )
+        photo.image.save(f"{digest[:16]}.{content_type.split('/')[1]}", upload, save=False)
+        photo.save()
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=person, detail={"photo_added": photo.pk})
     return photo

@@ -112,9 +112,9 @@ def test_revoked_grant_closes_access(personas, person_in, login, client, audit_r
     assert client.get(f"/api/v1/people/{shared.pk}").status_code == 404
 
 
-def test_cannot_share_what_you_do_not_hold(personas, person_in):
+def test_cannot_share_what_you_do_not_hold(personas, person_in, audit_rows):
     record = person_in(personas.investigator_a, COUNTY_A)
-    with pytest.raises(PermissionDenied):
+    with audit_rows() as rows, pytest.raises(PermissionDenied):
         grant_create(
             actor=personas.investigator_b,
             obj=record,
@@ -123,6 +123,7 @@ def test_cannot_share_what_you_do_not_hold(personas, person_in):
             reason="x",
         )
     assert not AccessGrant.objects.exists()
+    assert [(e.action, e.outcome) for e in rows.new] == [(AuditAction.GRANT, AuditOutcome.DENIED)]
 
 
 @pytest.mark.parametrize(
@@ -169,3 +170,18 @@ def test_user_without_people_role_is_refused(personas, person_in, login, client)
     login(personas.reporter_a)
     assert client.get(f"/api/v1/people/{record.pk}").status_code == 403
     assert client.get("/staff/people/").status_code == 403
+
+
+def test_refused_update_of_another_countys_person_is_audited(personas, person_in, audit_rows):
+    from django.http import Http404
+
+    from homeward.people.services import PersonData, person_update
+
+    record = person_in(personas.investigator_a, COUNTY_A)
+    with audit_rows() as rows, pytest.raises(Http404):
+        person_update(
+            actor=personas.investigator_b, person_id=record.pk, data=PersonData(jurisdiction=COUNTY_B)
+        )
+    assert [(e.outcome, e.object_id, e.purpose) for e in rows.new] == [
+        (AuditOutcome.DENIED, str(record.pk), "update")
+    ]
