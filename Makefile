@@ -10,7 +10,8 @@ CHECK_ENV := DJANGO_SETTINGS_MODULE=homeward.settings.production HTTPS=true ALLO
 	SECRET_KEY=check-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/check.sqlite3
 
-.PHONY: install run serve test test-sqlite test-postgres e2e browser postgres lint check bench totp clean messages
+.PHONY: install run serve test test-sqlite test-postgres e2e browser postgres lint check bench totp clean messages \
+	fuzz load drill scaleout
 
 $(BIN)/.installed: requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +43,19 @@ test-postgres: install postgres
 # Browser journeys: headless Debian chromium driven by Playwright against a server with the demo data set.
 e2e: install browser
 	$(BIN)/pytest -n 2 -q -m browser $(PYTEST_ARGS)
+
+# Whole-system checks (issue 13): each is one script under scripts/.
+fuzz: install
+	@scripts/fuzz.sh
+
+load: install postgres
+	@scripts/load.sh
+
+drill: install postgres
+	@scripts/drill.sh
+
+scaleout: install postgres
+	@scripts/scaleout.sh
 
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
