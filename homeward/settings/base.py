@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from homeward.settings import backing
 from homeward.settings.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -199,12 +200,16 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-TASKS = {
-    "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "deliveries", "search"],
+# Background work: TASKS_BACKEND=database (default) or rq (+ REDIS_URL); the cache is Redis when REDIS_URL is set.
+TASKS = backing.tasks_settings()
+if backing.uses_rq():
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = backing.rq_queues()
+    TASKS["default"]["OPTIONS"] = {
+        "RETRIES": env_int("RQ_RETRIES", 3),
+        "RETRY_INTERVALS": [int(s) for s in env_list("RQ_RETRY_INTERVALS", ["0", "30", "300"])],
     }
-}
+CACHES = backing.caches_settings()
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "homeward@localhost")

@@ -2,8 +2,9 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from homeward.settings.backing import postgres_options
 from homeward.settings.base import *  # noqa: F403
-from homeward.settings.base import SECRET_KEY
+from homeward.settings.base import DATABASES, SECRET_KEY
 from homeward.settings.env import env_bool, env_int, env_list
 
 DEBUG = False
@@ -28,3 +29,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# PostgreSQL: connection pool and statement timeout from the environment (homeward/settings/backing.py).
+postgres_options(DATABASES["default"])
