@@ -135,6 +135,11 @@ class ReunionState(models.TextChoices):
 class Reunion(TimeStampedModel):
     record = models.OneToOneField(CareRecord, on_delete=models.CASCADE, related_name="reunion")
     family_note = models.CharField(max_length=500, blank=True)
+    # The confirmed family (the tracing report's person) and the tracing match that confirmed it, when known.
+    family_person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tracing_match_id = models.CharField(max_length=40, blank=True)
     state = models.CharField(max_length=12, choices=ReunionState.choices, default=ReunionState.ASSESSMENT)
     home_safe = models.BooleanField(null=True)
     family_involved = models.BooleanField(null=True)
@@ -155,3 +160,16 @@ class FollowUp(TimeStampedModel):
 
     class Meta:
         ordering = ["due_on"]
+
+
+class HouseholdTask(TimeStampedModel):
+    """Household registration for a person whose identity stays unknown after the legal period in an institution."""
+
+    record = models.OneToOneField(CareRecord, on_delete=models.CASCADE, related_name="household_task")
+    opened_on = models.DateField()
+    documents = models.JSONField(default=list)  # [{"code": ..., "done": bool}]
+    done_on = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["done_on", "opened_on"]

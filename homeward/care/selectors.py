@@ -7,6 +7,7 @@ else sees "confidential".
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -17,7 +18,7 @@ from homeward.access import selectors as access
 from homeward.accounts.roles import AgencyType, Role
 from homeward.audit import services as audit
 from homeward.audit.models import AuditAction, AuditOutcome
-from homeward.care.models import CareRecord, FollowUp, Institution
+from homeward.care.models import CareRecord, FollowUp, HouseholdTask, Institution
 
 CARE_ROLES = (Role.CASEWORKER, Role.CARE_WORKER, Role.WOMENS_FEDERATION_OFFICER)
 SENSITIVE_FIELDS = ("abuse_details", "health_notes", "psych_notes")
@@ -106,11 +107,21 @@ def sensitive_view(actor: Any, record: CareRecord) -> dict[str, str]:
     return {name: (getattr(record, name) if allowed else str(CONFIDENTIAL)) for name in SENSITIVE_FIELDS}
 
 
-def care_record_list(*, actor: Any, stage: str = "", limit: int = 500) -> QuerySet[CareRecord]:
+def visible_records(actor: Any) -> QuerySet[CareRecord]:
+    """Care records the actor may see (jurisdiction + the care rule, or their own / their institution's). No audit."""
+    if access.user_scope_prefix(actor) is None:
+        return CareRecord.objects.none()
     in_scope = access.visible_to(actor, CareRecord.objects.all()).filter(_care_filter(actor))
     mine = CareRecord.objects.filter(Q(caseworker=actor) | Q(institution_id=actor.agency_id or -1))
+    granted = [int(i) for i in access.granted_object_ids(actor, CareRecord) if str(i).isdigit()]
+    return CareRecord.objects.filter(
+        Q(pk__in=in_scope.values("pk")) | Q(pk__in=mine.values("pk")) | Q(pk__in=granted)
+    )
+
+
+def care_record_list(*, actor: Any, stage: str = "", limit: int = 500) -> QuerySet[CareRecord]:
     records = (
-        CareRecord.objects.filter(Q(pk__in=in_scope.values("pk")) | Q(pk__in=mine.values("pk")))
+        visible_records(actor)
         .select_related("person", "caseworker", "institution")
         .prefetch_related("person__names", "person__identifiers")
     )
@@ -120,6 +131,38 @@ def care_record_list(*, actor: Any, stage: str = "", limit: int = 500) -> QueryS
         actor=actor, action=AuditAction.SEARCH, object_type="care.carerecord", detail={"stage": stage}
     )
     return records.order_by("-arrived_on", "-id")[:limit]
+
+
+def followups_for(*, actor: Any, today: date, horizon_days: int = 30) -> dict[str, list[FollowUp]]:
+    """Open visits on the actor's records: overdue (past due) and due (within the horizon)."""
+    base = (
+        FollowUp.objects.filter(record__in=visible_records(actor), done_on__isnull=True)
+        .select_related("record__person")
+        .prefetch_related("record__person__names")
+        .order_by("due_on", "id")
+    )
+    return {
+        "overdue": list(base.filter(due_on__lt=today)[:500]),
+        "due": list(base.filter(due_on__gte=today, due_on__lte=today + timedelta(days=horizon_days))[:500]),
+    }
+
+
+def household_tasks_for(*, actor: Any, open_only: bool = True) -> list[HouseholdTask]:
+    tasks = HouseholdTask.objects.filter(record__in=visible_records(actor)).select_related("record")
+    if open_only:
+        tasks = tasks.filter(done_on__isnull=True)
+    return list(tasks.order_by("opened_on", "id")[:500])
+
+
+def repatriation_track(record: CareRecord) -> Any:
+    """The case's repatriation track for this person (cases app), or None."""
+    if record.case_id is None:
+        return None
+    from homeward.cases.models import Repatriation
+
+    return Repatriation.objects.filter(
+        case_person__case_id=record.case_id, case_person__person_id=record.person_id
+    ).first()
 
 
 def institutions_with_capacity(*, prefix: str = "") -> list[dict[str, Any]]:
@@ -136,8 +179,6 @@ def institutions_with_capacity(*, prefix: str = "") -> list[dict[str, Any]]:
 
 
 def followups_overdue(*, today: Any, grace_days: int = 7) -> QuerySet[FollowUp]:
-    from datetime import timedelta
-
     return FollowUp.objects.filter(
         done_on__isnull=True, escalated_at__isnull=True, due_on__lt=today - timedelta(days=grace_days)
     ).select_related("record")

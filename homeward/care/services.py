@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from homeward.access import selectors as access
 from homeward.accounts.models import Agency, User
@@ -25,6 +26,7 @@ from homeward.care.models import (
     ConsentGiver,
     ConsentPurpose,
     FollowUp,
+    HouseholdTask,
     Institution,
     Need,
     Placement,
@@ -64,6 +66,12 @@ def age_on(person: Any, day: date) -> int | None:
 def _is_child(person: Any, day: date, limit: int) -> bool:
     age = age_on(person, day)
     return age is None or age < limit
+
+
+def _record_for_write(actor: Any, record_id: Any) -> CareRecord:
+    """The care record a write acts on: care staff only, and the record must be visible to them (else 404)."""
+    _require_caseworker(actor)
+    return care_record_get(actor=actor, record_id=record_id, audit_read=False)
 
 
 def _check_notes(errors: dict[str, list[str]], **notes: str) -> None:
@@ -139,7 +147,7 @@ def consent_record(
     guardian_name: str = "",
     given_on: date | None = None,
 ) -> Consent:
-    record = care_record_get(actor=actor, record_id=record_id, audit_read=False)
+    record = _record_for_write(actor, record_id)
     day = given_on or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if purpose not in ConsentPurpose.values:
@@ -159,6 +167,27 @@ def consent_record(
         record=record, purpose=purpose, given_by=given_by, guardian_name=guardian_name, given_on=day
     )
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=record, detail={"consent": purpose})
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: Any, record_id: Any, consent_id: Any, on: date | None = None) -> Consent:
+    """Withdraw a consent from a day on. What it allowed stops: new services or placements need a new consent."""
+    record = _record_for_write(actor, record_id)
+    pk = int(consent_id) if str(consent_id).isdigit() else None
+    consent = Consent.objects.select_for_update().filter(pk=pk, record=record).first() if pk else None
+    if consent is None:
+        raise ValidationError({"consent_id": [_("No such consent on this record.")]})
+    day = on or timezone.localdate()
+    if consent.withdrawn_on is not None:
+        raise ValidationError({"consent_id": [_("This consent is already withdrawn.")]})
+    if day < consent.given_on or day > timezone.localdate():
+        raise ValidationError({"on": [_("Withdrawal between the day consent was given and today.")]})
+    consent.withdrawn_on = day
+    consent.save(update_fields=["withdrawn_on", "updated_at"])
+    audit.record(
+        actor=actor, action=AuditAction.UPDATE, obj=record, detail={"consent_withdrawn": consent.purpose}
+    )
     return consent
 
 
@@ -203,7 +232,7 @@ def institution_set(*, actor: Any, agency_id: int, kind: str, capacity: int) -> 
 def placement_start(
     *, actor: Any, record_id: int, institution_id: int, start_on: date | None = None, long_term: bool = False
 ) -> Placement:
-    record = care_record_get(actor=actor, record_id=record_id, audit_read=False)
+    record = _record_for_write(actor, record_id)
     day = start_on or timezone.localdate()
     inst = Institution.objects.select_related("agency").filter(agency_id=institution_id).first()
     if inst is None:
@@ -229,7 +258,7 @@ def placement_start(
 def service_record(
     *, actor: Any, record_id: int, kind: str, provider: str, provided_on: date, outcome: str = ""
 ) -> Service:
-    record = care_record_get(actor=actor, record_id=record_id, audit_read=False)
+    record = _record_for_write(actor, record_id)
     errors: dict[str, list[str]] = {}
     if kind not in ServiceKind.values:
         errors["kind"] = [_("Unknown service.")]
@@ -255,33 +284,112 @@ def service_record(
     return service
 
 
-@transaction.atomic
-def reunion_start(*, actor: Any, person_id: int, family_note: str = "", source: str = "") -> Reunion:
-    """Start reunion for a person whose family is confirmed (tracing + DNA). Called by the tracing app.
+def _family_person(person_id: Any) -> Any:
+    from homeward.people.models import Person
 
-    Uses the person's open care record visible to the actor; idempotent for a record already in reunion.
+    if person_id in (None, ""):
+        return None
+    pk = int(person_id) if str(person_id).isdigit() else None
+    person = Person.objects.filter(pk=pk).first() if pk is not None else None
+    if person is None:
+        raise ValidationError({"family_person_id": [_("No such person.")]})
+    return person
+
+
+def _reunion_notice(record: CareRecord) -> Any:
+    def send() -> None:
+        from homeward.notifications.services import notify
+
+        notify(
+            kind="care_reunion_started",
+            title=_("Family confirmed for care record #%(id)s: start the reunion steps") % {"id": record.pk},
+            url=f"/staff/care/{record.pk}/reunion/",
+            users=[record.caseworker],
+            dedupe_key=f"care-reunion-{record.pk}",
+        )
+
+    return send
+
+
+@transaction.atomic
+def reunion_start(
+    *,
+    actor: Any,
+    person_id: int | None = None,
+    record_id: int | None = None,
+    family_note: str = "",
+    source: str = "",
+    family_person_id: int | None = None,
+    tracing_match_id: Any = None,
+) -> Reunion:
+    """Start reunion for a person whose family is confirmed (tracing + DNA).
+
+    Staff start it from a care record (`record_id`); the tracing app calls it with `actor=None` (the system) and the
+    found child's `person_id` once a match is confirmed. Idempotent for a record already in reunion.
     """
-    records = CareRecord.objects.filter(person_id=person_id).exclude(stage=Stage.CLOSED).order_by("-id")
-    record = next((r for r in records if access.can_see(actor, r)), None)
+    if len(family_note or "") > 500:
+        raise ValidationError({"family_note": [_("At most 500 characters.")]})
+    family = _family_person(family_person_id)
+    if record_id is not None:
+        record: CareRecord | None = _record_for_write(actor, record_id)
+    else:
+        if person_id is None:
+            raise ValidationError({"person_id": [_("Say whose reunion this is.")]})
+        records = CareRecord.objects.filter(person_id=person_id).exclude(stage=Stage.CLOSED).order_by("-id")
+        if actor is None:  # the tracing hook: the system starts the steps on the person's open record
+            record = records.select_related("caseworker").first()
+        else:
+            record = next((r for r in records if access.can_see(actor, r)), None)
     if record is None:
         raise ValidationError({"person_id": [_("No open care record for this person.")]})
-    if len(family_note) > 500:
-        raise ValidationError({"family_note": [_("At most 500 characters.")]})
-    reunion, created = Reunion.objects.get_or_create(record=record, defaults={"family_note": family_note})
+    if record.stage in (Stage.REUNITED, Stage.REPATRIATED, Stage.CLOSED):
+        raise ValidationError(_("This person has already left care."))
+    if family is not None and family.pk == record.person_id:
+        raise ValidationError({"family_person_id": [_("The family cannot be the person themselves.")]})
+    reunion, created = Reunion.objects.select_for_update().get_or_create(
+        record=record,
+        defaults={
+            "family_note": family_note,
+            "family_person": family,
+            "tracing_match_id": str(tracing_match_id or "")[:40],
+        },
+    )
+    if not created and family is not None and reunion.family_person_id is None:
+        reunion.family_person = family
+        reunion.tracing_match_id = str(tracing_match_id or "")[:40] or reunion.tracing_match_id
+        reunion.save(update_fields=["family_person", "tracing_match_id", "updated_at"])
     if created:
         record.stage = Stage.REUNION
         record.save(update_fields=["stage", "updated_at"])
         audit.record(
             actor=actor,
+            actor_label="" if actor is not None else "tracing",
             action=AuditAction.UPDATE,
             obj=record,
-            detail={"reunion": "start", "source": source[:40]},
+            detail={
+                "reunion": "start",
+                "source": (source or ("tracing" if tracing_match_id else ""))[:40],
+                "tracing_match": str(tracing_match_id or "")[:40],
+            },
         )
+        if actor is None or actor.pk != record.caseworker_id:
+            transaction.on_commit(_reunion_notice(record))
     return reunion
 
 
+def family_is_buyer(reunion: Reunion) -> bool:
+    """True when the assessment found the family involved, or the family person is a buyer or suspect on a case."""
+    if reunion.family_involved:
+        return True
+    if reunion.family_person_id is None:
+        return False
+    from homeward.cases.models import DEFENDANT_ROLES, CasePerson
+
+    return CasePerson.objects.filter(person_id=reunion.family_person_id, role__in=DEFENDANT_ROLES).exists()
+
+
 def _reunion(actor: Any, record_id: int) -> tuple[CareRecord, Reunion]:
-    record = care_record_get(actor=actor, record_id=record_id, audit_read=False)
+    record = _record_for_write(actor, record_id)
     reunion = Reunion.objects.filter(record=record).first()
     if reunion is None:
         raise ValidationError(_("Reunion has not started for this record."))
@@ -306,7 +414,7 @@ def reunion_handover(*, actor: Any, record_id: int) -> Reunion:
     record, reunion = _reunion(actor, record_id)
     if reunion.state != ReunionState.MEETING or reunion.home_safe is None:
         raise ValidationError(_("Assess the family before handing over."))
-    if reunion.family_involved:
+    if family_is_buyer(reunion):
         raise ValidationError(
             _("The family was involved in the trafficking: the child is never handed to them.")
         )
@@ -327,6 +435,8 @@ def reunion_handover(*, actor: Any, record_id: int) -> Reunion:
 def reunion_refuse(*, actor: Any, record_id: int, reason: str, institution_id: int) -> Reunion:
     """Refuse reunion and place the person long-term (civil affairs) instead."""
     record, reunion = _reunion(actor, record_id)
+    if reunion.state in (ReunionState.HANDED_OVER, ReunionState.REFUSED):
+        raise ValidationError(_("This reunion is finished."))
     reason = (reason or "").strip()
     if not reason or len(reason) > 500:
         raise ValidationError({"reason": [_("Give the reason (at most 500 characters).")]})
@@ -345,7 +455,7 @@ def followup_record(
         from django.http import Http404
 
         raise Http404("Not found")
-    record = care_record_get(actor=actor, record_id=followup.record_id, audit_read=False)
+    record = _record_for_write(actor, followup.record_id)
     if len(notes) > 1000 or len(risks) > 500:
         raise ValidationError(_("Notes at most 1000 characters, risks at most 500."))
     if followup.done_on:
@@ -399,6 +509,147 @@ def followups_escalate(*, today: date | None = None) -> int:
         transaction.on_commit(_escalation_notice(record, followup, caseworker))
         count += 1
     return count
+
+
+HOUSEHOLD_DOCUMENTS = (
+    ("announcement", _lazy("Search-for-family announcement and proof that its period ended")),
+    ("police_inquiry", _lazy("Police identity inquiry and DNA comparison result")),
+    ("placement_certificate", _lazy("Placement certificate from the institution")),
+    ("application", _lazy("Application for household registration")),
+    ("photo", _lazy("Recent photo")),
+)
+
+
+def identity_period_days() -> int:
+    """Days in an institution with identity still unknown before household registration is prepared."""
+    from django.conf import settings
+
+    return int(getattr(settings, "CARE_IDENTITY_PERIOD_DAYS", 60))
+
+
+@transaction.atomic
+def household_tasks_open(*, today: date | None = None) -> int:
+    """Open a household-registration task for each placed person whose identity is still unknown after the period."""
+    from datetime import timedelta
+
+    today = today or timezone.localdate()
+    since = today - timedelta(days=identity_period_days())
+    due = (
+        CareRecord.objects.filter(
+            identity_unknown=True,
+            stage__in=(Stage.PLACED, Stage.LONG_TERM),
+            household_task__isnull=True,
+            placements__end_on__isnull=True,
+            placements__start_on__lte=since,
+        )
+        .select_related("caseworker")
+        .distinct()
+    )
+    count = 0
+    for record in due:
+        task, created = HouseholdTask.objects.get_or_create(
+            record=record,
+            defaults={
+                "opened_on": today,
+                "documents": [{"code": code, "done": False} for code, _label in HOUSEHOLD_DOCUMENTS],
+            },
+        )
+        if not created:
+            continue
+        audit.record(
+            actor=None,
+            actor_label="care_tick",
+            action=AuditAction.CREATE,
+            obj=record,
+            detail={"household_task": task.pk},
+        )
+        transaction.on_commit(_household_notice(record))
+        count += 1
+    return count
+
+
+def _household_notice(record: CareRecord) -> Any:
+    def send() -> None:
+        from homeward.notifications.services import notify
+
+        notify(
+            kind="care_household_task",
+            title=_("Prepare household registration for care record #%(id)s") % {"id": record.pk},
+            url="/staff/care/household/",
+            users=[record.caseworker],
+            dedupe_key=f"care-household-{record.pk}",
+        )
+
+    return send
+
+
+@transaction.atomic
+def household_task_update(
+    *, actor: Any, task_id: Any, documents: list[str], done: bool = False, note: str = ""
+) -> HouseholdTask:
+    """Tick the documents prepared; the task is done only when every document is there."""
+    pk = int(task_id) if str(task_id).isdigit() else None
+    task = HouseholdTask.objects.select_for_update().filter(pk=pk).first() if pk else None
+    if task is None:
+        from django.http import Http404
+
+        raise Http404("Not found")
+    record = _record_for_write(actor, task.record_id)
+    codes = {code for code, _label in HOUSEHOLD_DOCUMENTS}
+    errors: dict[str, list[str]] = {}
+    if set(documents) - codes:
+        errors["documents"] = [_("Unknown document.")]
+    if len(note or "") > 500:
+        errors["note"] = [_("At most 500 characters.")]
+    if task.done_on:
+        errors["documents"] = [_("This task is already done.")]
+    if done and set(documents) != codes:
+        errors.setdefault("documents", []).append(_("Prepare every document before closing the task."))
+    if errors:
+        raise ValidationError(errors)
+    task.documents = [{"code": code, "done": code in documents} for code, _label in HOUSEHOLD_DOCUMENTS]
+    task.note = note
+    task.done_on = timezone.localdate() if done else None
+    task.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=record,
+        detail={"household_task": task.pk, "done": done, "documents": sorted(documents)},
+    )
+    return task
+
+
+@transaction.atomic
+def repatriation_complete(*, actor: Any, record_id: Any) -> CareRecord:
+    """Close care for a foreign victim once the case's cross-border track has handed them over."""
+    from homeward.care.selectors import repatriation_track
+
+    record = _record_for_write(actor, record_id)
+    if not record.cross_border:
+        raise ValidationError(_("Repatriation is for cross-border victims."))
+    if record.stage in (Stage.REPATRIATED, Stage.REUNITED, Stage.CLOSED):
+        raise ValidationError(_("This person has already left care."))
+    track = repatriation_track(record)
+    if track is None or not track.handed_over:
+        raise ValidationError(
+            _("The case's repatriation track has not recorded the handover yet: the police record it first.")
+        )
+    day = track.handover_on or timezone.localdate()
+    record.placements.filter(end_on__isnull=True).update(end_on=day)
+    record.followups.filter(done_on__isnull=True).delete()
+    record.stage, record.institution = Stage.REPATRIATED, None
+    record.save(update_fields=["stage", "institution", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=record, detail={"repatriated": day.isoformat()})
+    return record
+
+
+def care_tick(*, today: date | None = None) -> dict[str, int]:
+    """The periodic job: escalate missed visits, open household-registration tasks."""
+    return {
+        "escalated": followups_escalate(today=today),
+        "household_tasks": household_tasks_open(today=today),
+    }
 
 
 @transaction.atomic
