@@ -1,0 +1,1 @@
+"""Browser journeys (issue 13): `make e2e`."""
