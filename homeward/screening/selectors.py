@@ -3,11 +3,13 @@ are shown only on a post's or cluster's page (an audited read), masked everywher
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -65,7 +67,11 @@ def post_queue(*, actor: Any, filters: QueueFilter | None = None) -> QuerySet[Po
     elif f.status == "labelled":
         posts = posts.exclude(verdict="")
     if f.category:
-        posts = posts.filter(Q(categories__contains=[f.category]) | Q(category=f.category))
+        if connection.features.supports_json_field_contains:
+            in_categories = Q(categories__contains=[f.category])
+        else:  # SQLite has no JSON containment; its JSON text holds each category quoted
+            in_categories = Q(categories__icontains=json.dumps(f.category))
+        posts = posts.filter(in_categories | Q(category=f.category))
     if f.min_risk is not None:
         posts = posts.filter(risk__gte=f.min_risk)
     if f.platform:

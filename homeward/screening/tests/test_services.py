@@ -199,6 +199,17 @@ def test_queue_masks_leads_and_orders_by_risk_then_cluster_size(personas: Any, s
     assert "138****5678" in flat and "13812345678" not in flat and "abc123" not in flat
 
 
+def test_queue_filters_by_category_on_every_database(personas: Any, screened: Any) -> None:
+    posts = screened(personas.investigator_a, INNOCENT, SELLER, SELLER_2)
+    flagged = {c for p in posts for c in p.categories}
+    assert flagged, "the seller posts are flagged with a category"
+    category = sorted(flagged)[0]
+    queue = selectors.post_queue(
+        actor=personas.investigator_a, filters=selectors.QueueFilter(category=category)
+    )
+    assert {p.pk for p in queue} == {p.pk for p in posts if category in p.categories}
+
+
 def test_full_leads_only_through_an_audited_read(personas: Any, screened: Any, audit_rows: Any) -> None:
     (post,) = screened(personas.investigator_a, SELLER)
     with audit_rows() as rows:
