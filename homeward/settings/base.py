@@ -72,6 +72,8 @@ HOMEWARD_DOMAIN_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a database outage answers 503, not 500 (homeward/core/outage.py).
+    "homeward.core.outage.DatabaseUnavailableMiddleware",
     "homeward.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -111,8 +113,12 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'homeward.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A persistent connection is checked before reuse, so the app reconnects after a database restart.
+        conn_health_checks=True,
     )
 }
+# Retry-After (seconds) on the 503 answer while the database is unreachable.
+DATABASE_UNAVAILABLE_RETRY_AFTER = env_int("DATABASE_UNAVAILABLE_RETRY_AFTER", 30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the task worker and the web server write without "database is locked" errors.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -216,6 +222,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "homeward@localhost")
 
 # The national jurisdiction: ministries see everything. Not a GB/T 2260 code; the root of the tree.
 NATIONAL_DIVISION_CODE = "000000"
+
+# Audit retention floor: `prune_audit` never removes audit rows younger than this, whatever it is asked.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 
 # Demo users and data may only be created where this is True; production settings force it off.
 HOMEWARD_ALLOW_DEMO = env_bool("HOMEWARD_ALLOW_DEMO", True)
