@@ -1,4 +1,4 @@
-"""The public landing page and the staff home page, which shows each role what it works on."""
+"""The staff home page, which shows each role what it works on (the public home page is the portal's)."""
 
 from __future__ import annotations
 
@@ -28,11 +28,6 @@ ROLE_WORK = {
     Role.AUDITOR: _("Search the audit log of who read and changed what."),
     Role.SYSADMIN: _("Agencies and user accounts of your jurisdiction."),
 }
-
-
-@require_GET
-def public_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html")
 
 
 @staff_required
