@@ -26,11 +26,19 @@ from homeward.people.services import PersonData
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: its value is always ISO (a localised 2026/11/29 would show as empty)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:

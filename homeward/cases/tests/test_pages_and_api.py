@@ -154,6 +154,15 @@ def test_register_through_the_page_with_form_errors_first(cast, login, client):
     assert case.number in detail
 
 
+def test_register_page_proposes_today_in_the_format_a_date_picker_shows(cast, login, client):
+    """A localised value (2026/11/29 in Chinese) would leave the browser's date picker empty."""
+    from django.utils import timezone
+
+    login(cast.p.investigator_a)
+    page = client.get("/staff/cases/new/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
+
+
 def test_actions_from_the_case_page(cast, full_case, login, client):
     case = full_case["case"]
     login(cast.leader_a)
