@@ -410,6 +410,23 @@ def reunion_assess(*, actor: Any, record_id: int, home_safe: bool, family_involv
 
 
 @transaction.atomic
+def reunion_meet(*, actor: Any, record_id: int, met_on: date | None = None) -> Reunion:
+    """Record the meeting with the family, after the assessment found the home safe."""
+    record, reunion = _reunion(actor, record_id)
+    day = met_on or timezone.localdate()
+    if reunion.state != ReunionState.MEETING or reunion.home_safe is None:
+        raise ValidationError(_("Assess the family before the meeting."))
+    if family_is_buyer(reunion) or not reunion.home_safe:
+        raise ValidationError(_("The assessment rules out reunion: arrange long-term placement instead."))
+    if day > timezone.localdate() or (reunion.assessed_on and day < reunion.assessed_on):
+        raise ValidationError({"met_on": [_("The meeting is between the assessment and today.")]})
+    reunion.met_on = day
+    reunion.save(update_fields=["met_on", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=record, detail={"reunion": "met"})
+    return reunion
+
+
+@transaction.atomic
 def reunion_handover(*, actor: Any, record_id: int) -> Reunion:
     record, reunion = _reunion(actor, record_id)
     if reunion.state != ReunionState.MEETING or reunion.home_safe is None:
@@ -420,6 +437,8 @@ def reunion_handover(*, actor: Any, record_id: int) -> Reunion:
         )
     if not reunion.home_safe:
         raise ValidationError(_("The home is not safe: arrange long-term placement instead."))
+    if reunion.met_on is None:
+        raise ValidationError(_("Record the meeting with the family before the handover."))
     today = timezone.localdate()
     reunion.state, reunion.handed_over_on = ReunionState.HANDED_OVER, today
     reunion.save()

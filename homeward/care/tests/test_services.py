@@ -200,6 +200,9 @@ def test_reunion_handover_to_safe_family(record_for: Any, care: Any, audit_rows:
     with pytest.raises(ValidationError, match="Assess"):
         services.reunion_handover(actor=care.caseworker, record_id=record.pk)
     services.reunion_assess(actor=care.caseworker, record_id=record.pk, home_safe=True, family_involved=False)
+    with pytest.raises(ValidationError, match="meeting"):
+        services.reunion_handover(actor=care.caseworker, record_id=record.pk)
+    services.reunion_meet(actor=care.caseworker, record_id=record.pk)
     with audit_rows() as rows:
         services.reunion_handover(actor=care.caseworker, record_id=record.pk)
     assert len(rows.new) == 1
