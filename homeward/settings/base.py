@@ -174,6 +174,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The project-wide stylesheet (homeward/static/homeward/site.css) lives outside any app.
+STATICFILES_DIRS = [BASE_DIR / "homeward" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
