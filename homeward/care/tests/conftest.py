@@ -11,6 +11,17 @@ from homeward.accounts.services import agency_create
 COUNTY_A, COUNTY_B = "510107", "510106"
 
 
+@pytest.fixture(autouse=True)
+def _english(client: Any, settings: Any) -> Any:
+    """Messages are asserted in English (the source language; the default is zh-hans). Pages and API answers are
+    requested in English too, unless a test switches the cookie to zh-hans."""
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def care(personas: Any, make_user: Any) -> Any:
     from types import SimpleNamespace

@@ -19,12 +19,6 @@ def _today() -> Any:
         yield
 
 
-@pytest.fixture(autouse=True)
-def _english(client: Any, settings: Any) -> None:
-    """Pages are read in English (the source language) unless a test switches to zh-hans."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
 def _consent(care: Any, record: Any, purpose: str = "placement") -> None:
     services.consent_record(
         actor=care.caseworker,
@@ -209,7 +203,7 @@ def _a_case(care: Any) -> Any:
         jurisdiction="510107",
         agency=care.p.investigator_a.agency,
         number="A510107-2026-TEST",
-        case_type="child_trafficking",
+        case_type="trafficking_children",
         summary="test",
         reported_on=date(2026, 11, 1),
         registered_on=date(2026, 11, 2),
