@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from homeward.access import selectors as access
 from homeward.accounts.models import Agency, User
@@ -531,11 +531,11 @@ def followups_escalate(*, today: date | None = None) -> int:
 
 
 HOUSEHOLD_DOCUMENTS = (
-    ("announcement", _lazy("Search-for-family announcement and proof that its period ended")),
-    ("police_inquiry", _lazy("Police identity inquiry and DNA comparison result")),
-    ("placement_certificate", _lazy("Placement certificate from the institution")),
-    ("application", _lazy("Application for household registration")),
-    ("photo", _lazy("Recent photo")),
+    ("announcement", gettext_lazy("Search-for-family announcement and proof that its period ended")),
+    ("police_inquiry", gettext_lazy("Police identity inquiry and DNA comparison result")),
+    ("placement_certificate", gettext_lazy("Placement certificate from the institution")),
+    ("application", gettext_lazy("Application for household registration")),
+    ("photo", gettext_lazy("Recent photo")),
 )
 
 

@@ -280,3 +280,15 @@ def test_household_task_page(record_for: Any, care: Any, login: Any, client: Any
     client.post(url, {f"t{task.pk}-documents": ["photo", "application"]})
     task.refresh_from_db()
     assert [d["code"] for d in task.documents if d["done"]] == ["application", "photo"]
+
+
+def test_pages_in_chinese(record_for: Any, care: Any, login: Any, client: Any, settings: Any) -> None:
+    record = record_for()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    login(care.colleague)
+    page = client.get(f"/staff/care/{record.pk}/").content.decode()
+    assert "救助档案" in page and "保密" in page and "beaten" not in page
+    assert "受害人救助" in client.get("/staff/care/").content.decode()
+    login(care.caseworker)
+    url = f"/staff/care/{record.pk}/reunion/"
+    assert "开始团聚程序" in client.get(url).content.decode()
