@@ -32,7 +32,7 @@ import numpy.typing as npt
 from homeward.refdata.geo import haversine_km
 
 from . import descriptors as D
-from .growth import predicted_height
+from .growth import median_height
 from .model import DEFAULT_WEIGHTS, FIELD_NAMES, FIELDS, LinkageWeights
 from .names import NameParts, fold, nickname_core, parse_name, parse_parent
 from .places import (
@@ -82,6 +82,9 @@ _COLUMNS: dict[str, tuple[Any, int, Any]] = {
     "dia_text": (np.int32, 0, -1),
     "dia_group": (np.int8, 0, -1),
     "height": (np.float32, 0, np.nan),
+    # height when missing / median height at that age and sex: the child's centile, kept
+    # while growing (see growth.py); NaN without a height or an age at the time
+    "h_ratio": (np.float64, 0, np.nan),
     "mk_loc": (np.int8, _N_MARK, -1),
     "mk_type": (np.int8, _N_MARK, -1),
     "mk_side": (np.int8, _N_MARK, 0),
@@ -169,6 +172,31 @@ def _ordinal(d: date | None) -> int:
 
 
 Rows = slice | IntArray
+
+
+def _kth_largest(values: FloatArray, k: int) -> float:
+    """The ``k``-th largest of ``values`` (``1 <= k <= len(values)``).
+
+    The ``k``-th largest of any subset is a lower bound of the answer, so a strided sample
+    first cuts the array down to the few values at or above that bound; the exact selection
+    then runs on those alone.
+    """
+    step = len(values) // (64 * k)
+    if step >= 2:
+        sample = values[::step]
+        bound = np.partition(sample, len(sample) - k)[len(sample) - k]
+        values = values[values >= bound]
+    return float(np.partition(values, len(values) - k)[len(values) - k])
+
+
+class _Levels(dict[str, IntArray]):
+    """Comparison level of each field for the selected rows (``-1`` = missing)."""
+
+    def __init__(self, absent: IntArray) -> None:
+        super().__init__()
+        self.absent = absent
+
+
 _KEY_SEX = 10_000  # block key = sex * _KEY_SEX + birth year + 1 (0 = unknown year)
 
 
@@ -210,6 +238,7 @@ class MatchIndex:
         age_tolerance: float = 2.0,
         age_tolerance_fraction: float = 0.1,
     ) -> None:
+        self._tables: dict[str, FloatArray] = {}
         self.weights = weights
         self.gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
         self.age_tolerance = age_tolerance
@@ -230,6 +259,17 @@ class MatchIndex:
         self.compact_threshold = 20_000
         self._excluded: set[tuple[str, str]] = set()
         self._grow(1024)
+
+    @property
+    def weights(self) -> LinkageWeights:
+        return self._weights
+
+    @weights.setter
+    def weights(self, weights: LinkageWeights) -> None:
+        self._weights = weights
+        # Weight of each level indexed by the level itself; the missing level -1 reads the
+        # trailing 0 (negative indices count from the end).
+        self._tables = {name: np.array((*weights.levels[name], 0.0)) for name in FIELD_NAMES}
 
     # -- storage -----------------------------------------------------------------------------
 
@@ -307,7 +347,11 @@ class MatchIndex:
             key = (int(enc.get("sex", 0)), int(enc.get("by", -1)))
             self._blocks.setdefault(key, []).append(row)
             self._block_arrays.pop(key, None)
-        self._alive[start : start + len(rows)] = True
+        new = slice(start, start + len(rows))
+        self._cols["h_ratio"][new] = self._cols["height"][new] / median_height(
+            self._cols["age_m"][new], self._cols["sex"][new]
+        )
+        self._alive[new] = True
         self._n = start + len(rows)
         if self._n - self._sorted_n > max(self.compact_threshold, self._sorted_n // 4):
             self.compact()
@@ -572,23 +616,29 @@ class MatchIndex:
             ok &= ~conflicts["excluded_by_reviewer"]
         return ok, conflicts
 
-    def _levels(self, q: _Query, c: _Selected) -> dict[str, IntArray]:
+    def _levels(self, q: _Query, c: _Selected) -> _Levels:
         n = c.n
-        L: dict[str, IntArray] = {}
+        # Fields the found person says nothing about share one read-only array, which
+        # ``_totals`` recognises and skips (they weigh 0).
+        absent = np.full(n, -1, dtype=np.int8)
+        absent.flags.writeable = False
+        L = _Levels(absent)
 
         def miss() -> IntArray:
-            return np.full(n, -1, dtype=np.int8)
+            return absent
 
         # age
-        by = c["by"].astype(np.int64)
+        by = c["by"]  # int16; -1 = unknown
         if q.by_range is not None:
-            lv = np.where((by >= q.by_range[0]) & (by <= q.by_range[1]), 1, 0)
-            # An estimate errs about equally both ways, so the centre is the likeliest birth year.
+            lv = ((by >= q.by_range[0]) & (by <= q.by_range[1])).view(np.int8)
+            # An estimate errs about equally both ways, so the centre is the likeliest birth year;
+            # birth years are whole, so |by - centre| <= 1 is an integer interval.
             centre = (q.by_range[0] + q.by_range[1]) / 2
-            lv = np.where(np.abs(by - centre) <= 1.0, 2, lv)
+            near = (by >= math.ceil(centre - 1.0)) & (by <= math.floor(centre + 1.0))
+            lv = np.where(near, np.int8(2), lv)
             if q.bdate >= 0:
-                lv = np.where(c["bdate"] == q.bdate, 3, lv)
-            L["age"] = np.where(by >= 0, lv, -1)
+                lv = np.where(c["bdate"] == q.bdate, np.int8(3), lv)
+            L["age"] = np.where(by >= 0, lv, np.int8(-1))
         else:
             L["age"] = miss()
 
@@ -652,8 +702,8 @@ class MatchIndex:
                     np.maximum(pbest, part.view(np.int8), out=pbest)
                 np.maximum(pbest, whole.view(np.int8) * np.int8(2), out=pbest)
             both = (pbest[:, 0] == 2) & (pbest[:, 1] == 2)
-            lv1 = np.where(both, 3, pbest.max(axis=1))
-            L["parents"] = np.where((full >= 0).any(axis=1), lv1, -1)
+            lv1 = np.where(both, 3, np.maximum(pbest[:, 0], pbest[:, 1]))
+            L["parents"] = np.where((full[:, 0] >= 0) | (full[:, 1] >= 0), lv1, -1)
         else:
             L["parents"] = miss()
 
@@ -669,8 +719,8 @@ class MatchIndex:
         else:
             L["place"] = miss()
         if q.found_place is not None:
-            lv = self._place_level(q.found_place, c, full_scale=False)
-            L["found_place"] = np.where(known_place, lv, -1)
+            flv = self._place_level(q.found_place, c, full_scale=False)
+            L["found_place"] = np.where(known_place, flv, -1)
         else:
             L["found_place"] = miss()
 
@@ -686,15 +736,15 @@ class MatchIndex:
         if not math.isnan(q.height) and q.fdate >= 0:
             # Only reports with a height and an age at the time are compared; computing the
             # growth curve for those alone saves most of the work.
-            ok = ~np.isnan(c["height"]) & ~np.isnan(c["age_m"]) & (by >= 0)
+            ok = ~np.isnan(c["h_ratio"]) & (by >= 0)
             sel = np.flatnonzero(ok)
-            h = c["height"][sel].astype(np.float64)
-            age_m = c["age_m"][sel].astype(np.float64)
             bdate = c["bdate"][sel]
-            age_now = np.where(bdate >= 0, (q.fdate - bdate) / _DAYS_PER_YEAR, (q.fyear or 0) - by[sel] + 0.5)
-            sex_m = c["sex"][sel]
-            sex = np.where(sex_m > 0, sex_m, q.sex).astype(np.int8)
-            pred = predicted_height(h, age_m, age_now, sex)
+            age_now = np.where(
+                bdate >= 0,
+                (q.fdate - bdate) / _DAYS_PER_YEAR,
+                (q.fyear or 0) - by[sel].astype(np.float64) + 0.5,
+            )
+            pred = c["h_ratio"][sel] * median_height(age_now, c["sex"][sel])
             diff = np.abs(q.height - pred)
             lv = (diff <= np.maximum(10.0, 0.09 * pred)).view(np.int8) + (
                 diff <= np.maximum(4.0, 0.04 * pred)
@@ -708,24 +758,33 @@ class MatchIndex:
         # marks
         if q.marks:
             mt, ml, ms = c["mk_type"], c["mk_loc"], c["mk_side"]
+            # Column by column: reductions along a short second axis (``any(axis=1)``) cost
+            # several times more than a few element-wise operations on the columns.
+            slots = [(mt[:, j], ml[:, j], ms[:, j]) for j in range(_N_MARK)]
             any_type = np.zeros(n, dtype=bool)
-            n_loc = np.zeros(n, dtype=np.int64)
+            n_loc = np.zeros(n, dtype=np.int16)
             for m in q.marks:
-                same_type = mt == m.kind
-                any_type |= same_type.any(axis=1)
-                if m.location >= 0:
-                    side_ok = (ms == 0) | (ms == m.side) if m.side else np.ones_like(same_type)
-                    n_loc += (same_type & (ml == m.location) & side_ok).any(axis=1)
-            lv = np.where(n_loc >= 2, 3, np.where(n_loc == 1, 2, np.where(any_type, 1, 0)))
-            L["marks"] = np.where(mt[:, 0] >= 0, lv, -1)
+                hit = np.zeros(n, dtype=bool)
+                for kind, where, side in slots:
+                    same_type = kind == m.kind
+                    any_type |= same_type
+                    if m.location >= 0:
+                        same = same_type & (where == m.location)
+                        if m.side:
+                            same &= (side == 0) | (side == m.side)
+                        hit |= same
+                n_loc += hit
+            lv = np.minimum(n_loc, 2).astype(np.int8) + 1
+            lv[lv == 1] = any_type[lv == 1]  # no location agrees: "type" (1) or "disagree" (0)
+            L["marks"] = np.where(mt[:, 0] >= 0, lv, np.int8(-1))
         else:
             L["marks"] = miss()
 
         # memories
         if q.mem:
             mem = c["mem"]
-            shared = np.bitwise_count(mem & np.uint64(q.mem)).astype(np.int64)
-            L["memories"] = np.where(mem != 0, np.minimum(shared, 3), -1)
+            shared = np.bitwise_count(mem & np.uint64(q.mem))
+            L["memories"] = np.where(mem != 0, np.minimum(shared, 3).astype(np.int8), np.int8(-1))
         else:
             L["memories"] = miss()
         return L
@@ -768,17 +827,17 @@ class MatchIndex:
                 lv[d2 < 15.0**2] = 4
         return lv
 
-    def _totals(self, L: dict[str, IntArray]) -> FloatArray:
-        total = np.zeros(len(next(iter(L.values()))), dtype=np.float64)
+    def _totals(self, L: _Levels) -> FloatArray:
+        total = np.zeros(len(L.absent), dtype=np.float64)
         for name in FIELD_NAMES:
             lv = L[name]
-            if lv.size and lv.max() < 0:
-                continue  # field missing for every row: weight 0
+            if lv is L.absent:
+                continue  # the found person says nothing on this field: weight 0
             # Tables are indexed by level + 1; index -1 (level -2) never occurs, index 0 is missing.
-            total += np.take(self.weights.table(name), lv.astype(np.intp) + 1)
+            total += np.take(self._tables[name], lv)
         return total
 
-    def _reasons(self, L: dict[str, IntArray], i: int, q: _Query, row: int) -> dict[str, Reason]:
+    def _reasons(self, L: _Levels, i: int, q: _Query, row: int) -> dict[str, Reason]:
         out: dict[str, Reason] = {}
         for name, levels in FIELDS.items():
             lv = int(L[name][i])
@@ -820,13 +879,8 @@ class MatchIndex:
                 continue
             # Rounded so that sums equal up to float noise tie, and ties are broken by id.
             total = np.where(ok, np.round(self._totals(self._levels(q, c)), 9), -np.inf)
-            k = min(top, c.n)
-            if k < c.n:
-                # Keep every row tied with the k-th best so ties are broken by id, not by layout.
-                kth = np.partition(total, c.n - k)[c.n - k]
-                idx = np.flatnonzero(total >= kth)
-            else:
-                idx = np.arange(c.n)
+            # Keep every row tied with the k-th best so ties are broken by id, not by layout.
+            idx = np.flatnonzero(total >= _kth_largest(total, top)) if top < c.n else np.arange(c.n)
             idx = idx[np.isfinite(total[idx])]
             best_rows.append(c.row_numbers()[idx] if isinstance(seg, np.ndarray) else seg.start + idx)
             best_totals.append(total[idx])

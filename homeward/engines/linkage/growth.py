@@ -28,14 +28,18 @@ _BOTH = (MEDIAN_CM["M"] + MEDIAN_CM["F"]) / 2
 Floats = npt.NDArray[np.float64]
 
 
+# The three curves (both sexes, male, female) laid end to end 20 years apart, so that one
+# interpolation serves a mixed array of sexes: a clipped age plus 20 * sex never reaches the
+# next curve.
+_ALL_AGES = np.concatenate([AGES, AGES + 20.0, AGES + 40.0])
+_ALL_CM = np.concatenate([_BOTH, MEDIAN_CM["M"], MEDIAN_CM["F"]])
+
+
 def median_height(age: Floats | float, sex: npt.NDArray[np.int8] | int) -> Floats:
     """Median height (cm) at ``age`` years; ``sex`` 1 male, 2 female, 0 unknown (mean of both)."""
     a = np.clip(np.asarray(age, dtype=np.float64), 0.0, 18.0)
-    s = np.asarray(sex)
-    m = np.interp(a, AGES, MEDIAN_CM["M"])
-    f = np.interp(a, AGES, MEDIAN_CM["F"])
-    b = np.interp(a, AGES, _BOTH)
-    return np.asarray(np.where(s == 1, m, np.where(s == 2, f, b)), dtype=np.float64)
+    s = np.clip(np.asarray(sex, dtype=np.float64), 0.0, 2.0)
+    return np.asarray(np.interp(a + 20.0 * s, _ALL_AGES, _ALL_CM), dtype=np.float64)
 
 
 def predicted_height(
