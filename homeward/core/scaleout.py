@@ -17,7 +17,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,10 @@ def probe(n: int, hold: bool = False) -> dict[str, Any]:
     info = {"n": n, "pid": os.getpid(), "worker": job.worker_name if job else "", "attempt": attempt}
     r.rpush(f"{PREFIX}started", json.dumps(info))
     if hold and attempt == 1:
-        r.blpop([f"{PREFIX}release:{n}"], timeout=HOLD_SECONDS)
+        # Short blocking reads: the connection's socket timeout is shorter than the hold.
+        deadline = time.monotonic() + HOLD_SECONDS
+        while time.monotonic() < deadline and not r.blpop([f"{PREFIX}release:{n}"], timeout=1):
+            pass
     r.hincrby(f"{PREFIX}done", str(n), 1)
     r.rpush(f"{PREFIX}finished", json.dumps(info))
     return info
@@ -90,6 +93,19 @@ def next_event(r: Any, key: str, *, timeout: int = 60) -> dict[str, Any]:
     return data
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 class Workers:
     """RQ worker processes (`manage.py rqworker`), each in its own process group so SIGKILL takes its work-horse."""
 
@@ -115,8 +131,13 @@ class Workers:
         return name
 
     def kill(self, name: str) -> None:
+        """SIGKILL the worker and its work-horse (RQ puts the horse in a process group of its own)."""
         proc = self.procs[name]
+        horses = _children(proc.pid)
         os.killpg(proc.pid, signal.SIGKILL)
+        for pid in horses:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         proc.wait(timeout=30)
 
     def alive(self) -> list[str]:
@@ -176,9 +197,10 @@ def requeue_abandoned(queue_name: str = "default") -> int:
     """What a live worker's maintenance does once a dead worker's heartbeat has lapsed (HEARTBEAT_WINDOW s):
     the started-job registry retries the abandoned jobs. Asked as of that moment rather than waited for."""
     import django_rq
+    from django_tasks_rq.backend import Job
     from rq.registry import StartedJobRegistry
 
-    registry = StartedJobRegistry(queue=django_rq.get_queue(queue_name))
+    registry = StartedJobRegistry(queue=django_rq.get_queue(queue_name, job_class=Job), job_class=Job)
     before = len(registry.get_job_ids())
     registry.cleanup(timestamp=time.time() + HEARTBEAT_WINDOW)
     return before - len(registry.get_job_ids())
@@ -250,9 +272,10 @@ def run_proof(*, redis_url: str, jobs: int, log_dir: Path, tag: str = "proof") -
         figures.after_kill = dict(after)
         check(set(after) == {survivor}, f"jobs after the kill ran on {dict(after)}, not only on {survivor}")
         wait_until(lambda: _all_final(more), timeout=60, what="the later jobs' results")
+        held_status = probe.get_result(held.id).status
         check(
-            probe.get_result(held.id).status == TaskResultStatus.RUNNING,
-            "the held job should still look running (its worker died without reporting)",
+            held_status == TaskResultStatus.RUNNING,
+            f"the held job should still look running (its worker died without reporting), not {held_status}",
         )
 
         # 4. The dead worker's job is noticed and retried on the survivor.

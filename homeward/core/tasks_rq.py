@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import django_rq
-from django_tasks.base import TASK_MAX_PRIORITY, Task, TaskResult, TaskResultStatus
+from django_tasks.base import DEFAULT_TASK_PRIORITY, Task, TaskResult, TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks.utils import get_random_id
 from django_tasks_rq.backend import Job, RQBackend, failed_callback, success_callback
@@ -25,6 +25,10 @@ T = TypeVar("T")
 
 
 class RetryingRQBackend(RQBackend):
+    # RQ has no priorities inside a queue: a task above the default priority goes to the front of its queue
+    # (alerts' first deliveries, radius checks), the rest to the back. Urgent work also has queues of its own.
+    supports_priority = True
+
     def __init__(self, alias: str, params: dict[str, Any]) -> None:
         super().__init__(alias, params)
         self.retries = int(self.options.get("RETRIES", 3))
@@ -65,7 +69,7 @@ class RetryingRQBackend(RQBackend):
             retry=self.retry(),
         )
         if task.run_after is None:
-            job = queue.enqueue_job(job, at_front=task.priority == TASK_MAX_PRIORITY)
+            job = queue.enqueue_job(job, at_front=task.priority > DEFAULT_TASK_PRIORITY)
         else:
             job = queue.schedule_job(job, task.run_after)
         object.__setattr__(task_result, "enqueued_at", job.enqueued_at)
