@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from .engine import MatchIndex
+from .engine import MatchIndex, default_workers
 from .model import DEFAULT_WEIGHTS, LinkageWeights, MonotonicityError
 from .places import Gazetteer, default_gazetteer
 from .records import FoundRecord, MissingRecord, RecordError, found_from_dict, missing_from_dict
@@ -119,8 +119,8 @@ def run_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     found = list(
         _read_jsonl(args.found, found_from_dict, _division_checker(gaz, "found_division"), skip, err)
     )
-    for f in found:
-        cands = index.match(f, top=args.top, excluded=excluded)
+    results = index.match_many(found, top=args.top, excluded=excluded, workers=args.workers)
+    for f, cands in zip(found, results, strict=True):
         line = {
             "found_id": f.id,
             "candidates": [
@@ -152,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument(
         "--weights", type=Path, help="weights JSON (LinkageWeights.to_dict) instead of the defaults"
     )
+    m.add_argument(
+        "--workers", type=int, default=1, help="processes for matching (default 1; 0 = one per core)"
+    )
     return p
 
 
@@ -166,6 +169,11 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     if args.top < 1:
         print("error: --top must be at least 1", file=err)
         return 2
+    if args.workers < 0:
+        print("error: --workers must be 0 (one per core) or more", file=err)
+        return 2
+    if args.workers == 0:
+        args.workers = default_workers()
     try:
         return run_match(args, out, err)
     except InputError as exc:

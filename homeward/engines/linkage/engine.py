@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import gc
 import math
-from collections.abc import Collection, Iterable
+import multiprocessing
+import os
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -902,6 +904,35 @@ class MatchIndex:
             out.append(Candidate(self._ids[int(row)], Score(float(probs[i]), float(z[i]), reasons)))
         return out
 
+    def match_many(
+        self,
+        founds: Sequence[FoundRecord],
+        top: int = 10,
+        excluded: Collection[tuple[str, str]] | None = None,
+        *,
+        workers: int = 1,
+    ) -> list[list[Candidate]]:
+        """``match`` for each found person, in order, spread over ``workers`` processes.
+
+        Batch work (evaluation, the command line, a nightly re-match) is bound by one core per
+        process; worker processes are forked, so they share the index's arrays with this
+        process instead of copying them. Without ``fork`` (or with one worker) it runs here.
+        """
+        founds = list(founds)
+        workers = max(1, min(workers, len(founds) // 8))
+        if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return [self.match(f, top, excluded) for f in founds]
+        global _FORKED
+        _FORKED = (self, top, excluded)
+        try:
+            chunk = -(-len(founds) // (workers * 4))
+            parts = [founds[i : i + chunk] for i in range(0, len(founds), chunk)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_match_part, parts)
+        finally:
+            _FORKED = None
+        return [cands for part in results for cands in part]
+
     def consistent_ids(
         self, found: FoundRecord, excluded: Collection[tuple[str, str]] | None = None
     ) -> list[str]:
@@ -932,3 +963,18 @@ class MatchIndex:
         """Comparison level of each field (``-1`` = missing) for several reports against ``found``."""
         rows = np.array([self._row_of[m] for m in missing_ids], dtype=np.int64)
         return self._levels(self._query(found, None), _Selected(self._cols, rows))
+
+
+# The index a forked worker of ``match_many`` matches against (set just before forking).
+_FORKED: tuple[MatchIndex, int, Collection[tuple[str, str]] | None] | None = None
+
+
+def _match_part(founds: list[FoundRecord]) -> list[list[Candidate]]:
+    assert _FORKED is not None, f"worker {os.getpid()} was not forked from match_many"
+    index, top, excluded = _FORKED
+    return [index.match(f, top, excluded) for f in founds]
+
+
+def default_workers() -> int:
+    """Worker processes for batch matching: the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -90,6 +90,18 @@ def test_missing_file_and_bad_arguments(tmp_path: Path) -> None:
     assert code == 2 and "cannot open" in err and len(err.strip().splitlines()) == 1
     code, _, err = _run("match", "--missing", str(f), "--found", str(f), "--top", "0")
     assert code == 2 and err.strip() == "error: --top must be at least 1"
+    code, _, err = _run("match", "--missing", str(f), "--found", str(f), "--workers", "-1")
+    assert code == 2 and err.strip() == "error: --workers must be 0 (one per core) or more"
+    code, _, _ = _run("match", "--missing", str(f), "--found", str(f), "--workers", "two")
+    assert code == 2  # argparse's own one-line usage error
+
+
+def test_worker_processes_print_the_same_lines(tmp_path: Path) -> None:
+    m = _write(tmp_path / "m.jsonl", REPORTS)
+    f = _write(tmp_path / "f.jsonl", [dict(x, id=f"{x['id']}-{i}") for i in range(8) for x in FOUND])
+    code1, one, _ = _run("match", "--missing", str(m), "--found", str(f))
+    code2, two, _ = _run("match", "--missing", str(m), "--found", str(f), "--workers", "2")
+    assert code1 == code2 == 0 and one == two and len(two.splitlines()) == 16
 
 
 def test_module_entry_point_never_prints_a_traceback(tmp_path: Path) -> None:

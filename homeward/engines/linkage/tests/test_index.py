@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
+import numpy as np
 import pytest
 
 from homeward.engines.linkage import FoundRecord, MatchIndex, MissingRecord, Place
@@ -102,3 +103,33 @@ def test_found_person_without_age_reads_every_block_once(world) -> None:  # type
     females = sum(1 for m in missing if m.sex == "F") + (missing[0].sex == "F") + (missing[1].sex == "F")
     assert len(ids) == len(set(ids)) == females
     assert len(idx.match(f, top=len(missing))) == len(ids)
+
+
+def test_kth_largest_through_a_sample_equals_sorting() -> None:
+    from homeward.engines.linkage.engine import _kth_largest
+
+    rng = np.random.default_rng(4)
+    for n, k in ((5, 5), (2_000, 1), (50_000, 10), (50_000, 300)):
+        # few distinct values (sums of level weights tie a lot) and rows ruled out as -inf
+        values = np.round(rng.normal(0, 3, n), 1)
+        values[rng.random(n) < 0.3] = -np.inf
+        assert _kth_largest(values, k) == np.sort(values)[-k]
+
+
+@pytest.mark.parametrize("top", [1, 3])
+def test_small_top_equals_scoring_every_consistent_pair(world, top: int) -> None:  # type: ignore[no-untyped-def]
+    missing, found = world
+    idx = MatchIndex()
+    idx.add_many(missing)
+    for _, f in found:
+        assert [c.missing_id for c in idx.match(f, top=top)] == [w[0] for w in _brute_force(idx, f, top)]
+
+
+def test_match_many_in_worker_processes_equals_match(world) -> None:  # type: ignore[no-untyped-def]
+    missing, found = world
+    idx = MatchIndex()
+    idx.add_many(missing)
+    founds = [f for _, f in found] * 4  # enough for two workers
+    one = idx.match_many(founds, top=5)
+    two = idx.match_many(founds, top=5, workers=2)
+    assert two == one == [idx.match(f, top=5) for f in founds]
