@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from homeward.audit.chain import GENESIS_HASH, HASHED_FIELDS, row_hash
 from homeward.audit.models import AuditCheckpoint, AuditEvent
+from homeward.audit.retention import current_anchor
 
 
 @dataclass
@@ -20,10 +21,15 @@ class ChainReport:
 
 def verify_chain(*, batch_size: int = 5000) -> ChainReport:
     report = ChainReport()
-    prev_hash = GENESIS_HASH
-    expected_seq = 1
+    # After a pruning (audit/retention.py) the chain starts at the anchor its audit row names, not at genesis.
+    anchor = current_anchor()
+    prev_hash = anchor.hash if anchor else GENESIS_HASH
+    expected_seq = anchor.seq + 1 if anchor else 1
     values = ("seq", "prev_hash", "hash", *[f for f in HASHED_FIELDS if f != "seq"])
-    for row in AuditEvent.objects.order_by("seq").values(*values).iterator(chunk_size=batch_size):
+    chained = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(*values)
+    if anchor is not None:
+        chained = chained.filter(seq__gt=anchor.seq)
+    for row in chained.iterator(chunk_size=batch_size):
         report.rows += 1
         seq = row["seq"]
         if seq != expected_seq:
@@ -35,7 +41,7 @@ def verify_chain(*, batch_size: int = 5000) -> ChainReport:
         prev_hash = row["hash"]
         expected_seq = seq + 1
     checkpoint = AuditCheckpoint.objects.first()
-    if checkpoint is not None:
+    if checkpoint is not None and (anchor is None or checkpoint.last_seq > anchor.seq):
         kept = AuditEvent.objects.filter(seq=checkpoint.last_seq).values_list("hash", flat=True).first()
         if kept is None:
             report.problems.append(
