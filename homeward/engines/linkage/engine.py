@@ -924,6 +924,9 @@ class MatchIndex:
             return [self.match(f, top, excluded) for f in founds]
         global _FORKED
         _FORKED = (self, top, excluded)
+        # Objects that exist now are left out of the workers' garbage collection, which would
+        # otherwise touch (and so copy) every page of the index's Python objects in each worker.
+        gc.freeze()
         try:
             chunk = -(-len(founds) // (workers * 4))
             parts = [founds[i : i + chunk] for i in range(0, len(founds), chunk)]
@@ -931,6 +934,7 @@ class MatchIndex:
                 results = pool.map(_match_part, parts)
         finally:
             _FORKED = None
+            gc.unfreeze()
         return [cands for part in results for cands in part]
 
     def consistent_ids(
