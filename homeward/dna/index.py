@@ -151,10 +151,9 @@ def _y_rows(min_id: int = 0) -> Iterable[tuple[Any, ...]]:
 
 
 def _wanted(w: WorkerIndex, category: str, family_id: Any, sample_id: Any) -> bool:
-    if w.n_shards == 1:
-        return True
-    # Sharded indexes serve child searches only: references split by family, no query profiles.
-    return category not in QUERY_CATEGORIES and in_shard(family_id, sample_id, w.shard, w.n_shards)
+    # Every profile lives in exactly one shard (a family's profiles together): the references for the child
+    # searches, and the query profiles too, so that the shards' duplicate checks together cover everything.
+    return in_shard(family_id, sample_id, w.shard, w.n_shards)
 
 
 def _build(table: FrequencyTable, moved: int, shard: int, n_shards: int) -> WorkerIndex:

@@ -869,6 +869,30 @@ def _deserialise(data: dict[str, Any]) -> SearchResult:
     return SearchResult(None, cands, dict(data["n_compared"]))
 
 
+def merge_shard_payloads(results: dict[str, dict[str, Any]], n_shards: int) -> dict[str, Any]:
+    """Combine the shards' results ({"0": payload, ...}) into what one process searching the whole reference set
+    gives: candidates re-ranked by the engine's `merge_results`, counts summed. Pure and idempotent: a shard
+    retried stores the same payload under the same key, and the shards' finishing order does not matter."""
+    missing = [k for k in range(n_shards) if str(k) not in results]
+    if missing:
+        raise ValueError(f"shards {missing} have not reported")
+    parts = [results[str(k)] for k in range(n_shards)]
+    merged = merge_results([_deserialise(p) for p in parts], conf.report_threshold(), conf.n_below())
+    return {
+        **_serialise(merged),
+        "table": parts[0]["table"],
+        "references": sum(p["references"] for p in parts),
+        "leads": [lead for p in parts for lead in p["leads"]],
+        "duplicates": sorted({d for p in parts for d in p["duplicates"]}),
+    }
+
+
+def child_search_payload(*, search: Search, shard: int = 0, n_shards: int = 1) -> dict[str, Any]:
+    """One shard's result of a child search (the whole search when n_shards is 1), computed by the kinship engine
+    on this worker's index of the shard's references."""
+    return _run_child(search, shard, n_shards)
+
+
 def _run_child(search: Search, shard: int, n_shards: int) -> dict[str, Any]:
     assert search.sample is not None
     w = worker_index.get(shard, n_shards)
@@ -957,15 +981,7 @@ def _finish(search_id: int, shard: int, payload: dict[str, Any]) -> None:
             if len(results) < search.n_shards:
                 Search.objects.filter(pk=search.pk).update(shard_results=results)
                 return
-            parts = [results[str(k)] for k in range(search.n_shards)]
-            merged = merge_results([_deserialise(p) for p in parts], conf.report_threshold(), conf.n_below())
-            payload = {
-                **_serialise(merged),
-                "table": parts[0]["table"],
-                "references": sum(p["references"] for p in parts),
-                "leads": [lead for p in parts for lead in p["leads"]],
-                "duplicates": sorted({d for p in parts for d in p["duplicates"]}),
-            }
+            payload = merge_shard_payloads(results, search.n_shards)
             search.shard_results = {}
         created = _store_candidates(search, payload)
         n_leads = _store_leads(search, payload["leads"])
