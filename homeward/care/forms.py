@@ -184,3 +184,9 @@ class HouseholdTaskForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     done = forms.BooleanField(label=_("All documents submitted: close the task"), required=False)
+
+
+class ShareForm(forms.Form):
+    grantee = forms.CharField(label=_("Share with (username)"), max_length=150)
+    days = forms.IntegerField(label=_("For how many days"), min_value=1, max_value=90, initial=7)
+    reason = forms.CharField(label=_("Legitimate need"), max_length=500)

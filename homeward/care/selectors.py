@@ -25,7 +25,7 @@ SENSITIVE_FIELDS = ("abuse_details", "health_notes", "psych_notes")
 CONFIDENTIAL = _("confidential")
 
 
-def _is_supervisor(actor: Any) -> bool:
+def is_supervisor(actor: Any) -> bool:
     agency = getattr(actor, "agency", None)
     return bool(
         agency is not None and agency.type == AgencyType.CIVIL_AFFAIRS and actor.has_role(Role.CASEWORKER)
@@ -37,7 +37,7 @@ def _care_filter(actor: Any) -> Q:
     condition = Q(caseworker=actor)
     if actor.agency_id and actor.has_role(*CARE_ROLES):
         condition |= Q(institution_id=actor.agency_id)
-    if _is_supervisor(actor):
+    if is_supervisor(actor):
         condition |= Q(pk__gte=0)  # a civil-affairs caseworker supervises every record in their scope
     return condition
 
@@ -58,7 +58,7 @@ def may_see(actor: Any, record: CareRecord) -> bool:
     return (
         record.caseworker_id == actor.pk
         or (record.institution_id == actor.agency_id and actor.has_role(*CARE_ROLES))
-        or _is_supervisor(actor)
+        or is_supervisor(actor)
     )
 
 
@@ -66,7 +66,7 @@ def may_see_sensitive(actor: Any, record: CareRecord) -> bool:
     return record.caseworker_id == actor.pk or (
         record.institution_id is not None
         and record.institution_id == actor.agency_id
-        and actor.has_role(Role.CARE_WORKER)
+        and actor.has_role(Role.CARE_WORKER, Role.WOMENS_FEDERATION_OFFICER)
     )
 
 

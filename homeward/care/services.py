@@ -530,6 +530,30 @@ def followups_escalate(*, today: date | None = None) -> int:
     return count
 
 
+def care_record_share(*, actor: Any, record_id: Any, grantee_username: str, days: int, reason: str) -> Any:
+    """A time-limited grant on one care record for someone with a legitimate need (the record's caseworker or a
+    civil-affairs supervisor shares it). Sensitive notes stay confidential to the grantee."""
+    from datetime import timedelta
+
+    from homeward.access import services as access_services
+    from homeward.care.selectors import is_supervisor
+
+    record = _record_for_write(actor, record_id)
+    if record.caseworker_id != actor.pk and not (
+        is_supervisor(actor) and access.in_jurisdiction(actor, record.jurisdiction)
+    ):
+        audit.record(actor=actor, action=AuditAction.GRANT, obj=record, outcome="denied")
+        raise PermissionDenied(_("Only the caseworker or a supervisor shares a care record."))
+    grantee = User.objects.filter(username=(grantee_username or "").strip()[:150], is_active=True).first()
+    if grantee is None:
+        raise ValidationError({"grantee": [_("No active user with that username.")]})
+    if not 1 <= days <= 90:
+        raise ValidationError({"days": [_("Between 1 and 90 days.")]})
+    return access_services.grant_create(
+        actor=actor, obj=record, grantee=grantee, duration=timedelta(days=days), reason=reason
+    )
+
+
 HOUSEHOLD_DOCUMENTS = (
     ("announcement", gettext_lazy("Search-for-family announcement and proof that its period ended")),
     ("police_inquiry", gettext_lazy("Police identity inquiry and DNA comparison result")),

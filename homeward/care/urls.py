@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("export.csv", views.export_view, name="export"),
     path("statistics/", views.stats_view, name="stats"),
     path("<int:record_id>/", views.detail_view, name="detail"),
+    path("<int:record_id>/share/", views.share_view, name="share"),
     path("<int:record_id>/consent/", views.consent_view, name="consent"),
     path(
         "<int:record_id>/consent/<int:consent_id>/withdraw/",

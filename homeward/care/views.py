@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -216,7 +216,40 @@ def detail_view(request: HttpRequest, record_id: int) -> HttpResponse:
             "household": HouseholdTask.objects.filter(record=record).first(),
             "repatriation": selectors.repatriation_track(record) if record.cross_border else None,
             "today": timezone.localdate(),
+            "supervisor": selectors.is_supervisor(user),
         },
+    )
+
+
+@care_roles
+@require_http_methods(["GET", "POST"])
+def share_view(request: HttpRequest, record_id: int) -> HttpResponse:
+    user = staff_user(request)
+    record = selectors.care_record_get(actor=user, record_id=record_id, purpose="share")
+    form = forms.ShareForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            grant = _run(
+                form,
+                lambda d: services.care_record_share(
+                    actor=user,
+                    record_id=record.pk,
+                    grantee_username=d["grantee"],
+                    days=d["days"],
+                    reason=d["reason"],
+                ),
+                default_field="reason",
+            )
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("You cannot share this record."))
+            grant = None
+        if grant is not None:
+            messages.success(
+                request, _("The record was shared until %(until)s.") % {"until": grant.expires_at}
+            )
+            return redirect("care:detail", record_id=record.pk)
+    return render(
+        request, "care/form.html", {"form": form, "record": record, "title": _("Share for a limited time")}
     )
 
 

@@ -292,3 +292,33 @@ def test_pages_in_chinese(record_for: Any, care: Any, login: Any, client: Any, s
     login(care.caseworker)
     url = f"/staff/care/{record.pk}/reunion/"
     assert "开始团聚程序" in client.get(url).content.decode()
+
+
+def test_share_gives_a_time_limited_grant_without_sensitive_notes(
+    record_for: Any, care: Any, login: Any, client: Any
+) -> None:
+    record = record_for()
+    login(care.caseworker)
+    url = f"/staff/care/{record.pk}/share/"
+    bad = client.post(url, {"grantee": "nobody", "days": "7", "reason": "transfer"})
+    assert bad.status_code == 200 and "No active user" in bad.content.decode()
+    assert client.post(url, {"grantee": "cw_b", "days": "400", "reason": "x"}).status_code == 200
+    ok = client.post(url, {"grantee": "cw_b", "days": "7", "reason": "转至金牛区安置"})
+    assert ok.status_code == 302
+    login(care.caseworker_b)
+    page = client.get(f"/staff/care/{record.pk}/")
+    assert page.status_code == 200 and "beaten" not in page.content.decode()
+    with time_machine.travel("2026-11-28 10:00:00+08:00", tick=False):
+        login(care.caseworker_b)  # the idle session ended too
+        assert client.get(f"/staff/care/{record.pk}/").status_code == 404  # the grant ran out
+    services.consent_record(
+        actor=care.caseworker,
+        record_id=record.pk,
+        purpose="placement",
+        given_by="guardian",
+        guardian_name="张",
+    )
+    services.placement_start(actor=care.caseworker, record_id=record.pk, institution_id=care.home.pk)
+    login(care.carer)  # sees the record at her institution, but does not share it
+    refused = client.post(url, {"grantee": "cw_b", "days": "7", "reason": "x"})
+    assert refused.status_code == 200 and "supervisor" in refused.content.decode()
