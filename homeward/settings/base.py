@@ -225,6 +225,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "homeward@localhost")
 # The national jurisdiction: ministries see everything. Not a GB/T 2260 code; the root of the tree.
 NATIONAL_DIVISION_CODE = "000000"
 
+# Keys kept outside the database (docs/operations.md, "Keys"), each also from NAME_FILE; back them up with
+# scripts/keys.py. Empty means the development fallbacks: a generated VAR_DIR/care_field.key, a built-in lead key.
+CARE_FIELD_KEYS = [key.strip() for key in env_secret("CARE_FIELD_KEYS").split(",") if key.strip()]
+SCREENING_LEAD_HASH_KEY = env_secret("SCREENING_LEAD_HASH_KEY")
+ALERTS_SECRET_KEY = env_secret("ALERTS_SECRET_KEY")
+
 # Audit retention floor: `prune_audit` never removes audit rows younger than this, whatever it is asked.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 
