@@ -228,6 +228,9 @@ _DIALECT_WORDS: tuple[tuple[str, str], ...] = (
     ("扬州", "jianghuai_mandarin"), ("合肥", "jianghuai_mandarin"),
     ("广西", "pinghua"), ("平话", "pinghua"),
     ("藏", "tibetan"), ("维吾尔", "uyghur"), ("蒙古", "mongolian"),
+    # a province named for its speech ("江苏话", "福建话"): the province's predominant group
+    ("江苏", "jianghuai_mandarin"), ("福建", "min"), ("内蒙古", "jin"), ("新疆", "uyghur"),
+    ("青海", "central_plains_mandarin"), ("西藏", "tibetan"), ("澳门", "yue"), ("广东", "yue"),
 )  # fmt: skip
 
 # Predominant dialect group of each province (first two code digits); a coarse prior used
@@ -246,8 +249,7 @@ PROVINCE_DIALECT: dict[str, str] = {
 
 
 def dialect_group(text: str) -> str | None:
+    """The dialect group a text names; the longest word found wins (安徽话 is not 徽语)."""
     t = fold(text)
-    for word, group in _DIALECT_WORDS:
-        if word in t:
-            return group
-    return None
+    found = [(len(word), group) for word, group in _DIALECT_WORDS if word in t]
+    return max(found, key=lambda x: x[0])[1] if found else None

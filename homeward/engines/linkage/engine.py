@@ -36,7 +36,7 @@ from homeward.refdata.geo import haversine_km
 from . import descriptors as D
 from .growth import median_height
 from .model import DEFAULT_WEIGHTS, FIELD_NAMES, FIELDS, LinkageWeights
-from .names import NameParts, fold, nickname_core, parse_name, parse_parent
+from .names import NameParts, fold, nickname_core, parent_readings, parse_name, parse_parent
 from .places import (
     LEVEL_COUNTY,
     LEVEL_NONE,
@@ -515,8 +515,7 @@ class MatchIndex:
                 variants.append(self._variant(p))
         parents = []
         for raw in f.remembered_parents:
-            pp = parse_parent(raw)
-            if pp is not None:
+            for pp in parent_readings(raw):
                 parents.append(
                     (self._lookup(pp.text), self._lookup(pp.surname_pinyin) if pp.surname else None,
                      self._lookup(pp.given_pinyin), [self._lookup(s) for s in pp.given_syllables])

@@ -231,3 +231,19 @@ def parse_parent(raw: str) -> NameParts | None:
     if len(text) == 2 and text[0] not in COMMON_SURNAMES:
         return NameParts(text, "", text, "", tuple(syllable(c) for c in text), False)
     return parse_name(text)
+
+
+def parent_readings(raw: str) -> list[NameParts]:
+    """Every plausible reading of a remembered parent's name, best first.
+
+    A child often remembers a parent by the given name alone (建国, 利扬). Two characters
+    whose first is also a surname (利扬: 利 is a surname) are read both ways, as surname +
+    given name and as a given name alone, since nothing in the text decides between them.
+    """
+    first = parse_parent(raw)
+    if first is None:
+        return []
+    if first.surname and len(first.text) == 2:
+        t = first.text
+        return [first, NameParts(t, "", t, "", tuple(syllable(c) for c in t), False)]
+    return [first]

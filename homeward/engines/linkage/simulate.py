@@ -79,7 +79,9 @@ class Simulator:
             self.by_province.setdefault(c.province, []).append(c)
         self.old_codes = _retired_codes()
         self.by_code = {c.code: c for c in self.counties}
-        self.old_to_current = {o: cur for cur, olds in self.old_codes.items() for o, _, _ in olds}
+        # retired code -> (today's code, first year, last year); a code can be retired and later
+        # given to another county (511421 was 垫江县 until 1997 and is 仁寿县 since 2000)
+        self.old_to_current = {o: (cur, lo, hi) for cur, olds in self.old_codes.items() for o, lo, hi in olds}
         top = list(_TOP_SURNAMES)
         rest = sorted(COMMON_SURNAMES - set(top))
         self.surnames = top + rest
@@ -162,7 +164,7 @@ class Simulator:
             circ = self._concept_text(r.sample(range(len(D.CONCEPTS)), r.randint(2, 4)), 0)
         dialect = None
         if r.random() < 0.5:
-            dialect = county.province_name[:2] + "话"
+            dialect = _speech(county.province_name)
         height = None
         if r.random() < 0.6:
             height = round(float(median_height(age_m, 1 if sex == "M" else 2)) * r.gauss(1.0, 0.045), 1)
@@ -249,7 +251,7 @@ class Simulator:
                 memories = self._concept_text(sorted(set(keep + extra)), 1)
         dialect = None
         if age_m >= 4 and home is not None and r.random() < 0.6:
-            dialect = home.province_name[:2] + "话"
+            dialect = _speech(home.province_name)
         height = None
         if r.random() < 0.6 and m.height_cm is not None:
             sx = 1 if m.sex == "M" else 2
@@ -276,7 +278,22 @@ class Simulator:
 
     def _home_county(self, m: MissingRecord) -> _County | None:
         code = m.missing_division or ""
-        return self.by_code.get(self.old_to_current.get(code, code))
+        old = self.old_to_current.get(code)
+        year = m.missing_date.year if m.missing_date else None
+        if old is not None and (year is None or old[1] <= year <= old[2]):
+            code = old[0]
+        return self.by_code.get(code)
+
+
+_PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
+
+
+def _speech(province_name: str) -> str:
+    """How people name a province's speech: 黑龙江省 -> 黑龙江话, 广西壮族自治区 -> 广西话."""
+    for suffix in _PROVINCE_SUFFIXES:
+        if province_name.endswith(suffix):
+            return province_name[: -len(suffix)] + "话"
+    return province_name + "话"
 
 
 @lru_cache(maxsize=1)

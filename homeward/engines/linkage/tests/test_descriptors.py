@@ -43,3 +43,7 @@ def test_dialect_groups() -> None:
     assert dialect_group("四川话") == dialect_group("重庆話") == "southwestern_mandarin"
     assert dialect_group("潮汕话") == dialect_group("闽南语") == "min"
     assert dialect_group("klingon") is None
+    # the longest word wins: 安徽话 is the province's Jianghuai Mandarin, 徽州话 is Hui
+    assert dialect_group("安徽话") == "jianghuai_mandarin" and dialect_group("徽州话") == "hui"
+    assert dialect_group("福建話") == "min" and dialect_group("内蒙古话") == "jin"
+    assert dialect_group("广东客家话") == "hakka"

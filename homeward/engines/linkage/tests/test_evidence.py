@@ -57,6 +57,17 @@ def test_parents(report: MissingRecord, bare_found: FoundRecord) -> None:
     assert level(report, remembers("陈建国", "李秀英"), "parents") == "both_parents"
     assert level(report, remembers("陈建华"), "parents") == "partial"  # surname and one syllable
     assert level(report, remembers("王大山"), "parents") == "disagree"
+    # a given name alone whose first character is also a surname (秀 is one): read both ways
+    assert level(report, remembers("秀英"), "parents") == "one_parent"
+    assert level(report, remembers("兰芳"), "parents") == "disagree"  # 兰 is a surname too
+
+
+def test_dialect_named_after_a_province(report: MissingRecord, bare_found: FoundRecord) -> None:
+    anhui = dataclasses.replace(report, dialect=None, missing_division="340104")  # 合肥市蜀山区
+    assert level(anhui, dataclasses.replace(bare_found, dialect="安徽话"), "dialect") == "same_group"
+    fujian = dataclasses.replace(report, dialect=None, missing_division="350102")  # 福州市鼓楼区
+    assert level(fujian, dataclasses.replace(bare_found, dialect="福建话"), "dialect") == "same_group"
+    assert level(fujian, dataclasses.replace(bare_found, dialect="安徽话"), "dialect") == "disagree"
 
 
 def test_places_through_retired_codes(report: MissingRecord, bare_found: FoundRecord) -> None:

@@ -44,3 +44,12 @@ def test_remembered_parent_names() -> None:
     q = parse_parent("建国")  # 建 is not a common surname: a given name alone
     assert q is not None and (q.surname, q.given) == ("", "建国")
     assert parse_parent("妈妈") is None
+
+
+def test_parent_remembered_by_a_given_name_that_starts_with_a_surname() -> None:
+    from homeward.engines.linkage.names import parent_readings
+
+    readings = parent_readings("利扬")  # 利 is a surname, but 利扬 is more likely a given name
+    assert [(r.surname, r.given) for r in readings] == [("利", "扬"), ("", "利扬")]
+    assert [(r.surname, r.given) for r in parent_readings("爸爸叫陈建国")] == [("陈", "建国")]
+    assert parent_readings("Dad") == []
