@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from homeward.settings.backing import postgres_options
 from homeward.settings.base import *  # noqa: F403
 from homeward.settings.base import DATABASES, SECRET_KEY
-from homeward.settings.env import env_bool, env_int, env_list
+from homeward.settings.env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
 HOMEWARD_ALLOW_DEMO = False
@@ -32,3 +32,10 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # PostgreSQL: connection pool and statement timeout from the environment (homeward/settings/backing.py).
 postgres_options(DATABASES["default"])
+
+# Absolute links in CAP messages, Atom feeds and partner webhooks.
+ALERTS_PUBLIC_BASE_URL = env_str("ALERTS_PUBLIC_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+# Split each DNA child search over this many shard tasks (one per "search" worker is a good start).
+DNA_SEARCH_SHARDS = env_int("DNA_SEARCH_SHARDS", 1)
+if DNA_SEARCH_SHARDS < 1:
+    raise ImproperlyConfigured("DNA_SEARCH_SHARDS must be 1 or more")
