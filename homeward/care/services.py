@@ -234,7 +234,13 @@ def placement_start(
 ) -> Placement:
     record = _record_for_write(actor, record_id)
     day = start_on or timezone.localdate()
-    inst = Institution.objects.select_related("agency").filter(agency_id=institution_id).first()
+    # The institution row is locked so that two caseworkers cannot both take its last place.
+    inst = (
+        Institution.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .filter(agency_id=institution_id)
+        .first()
+    )
     if inst is None:
         raise ValidationError({"institution_id": [_("Choose a care institution.")]})
     used = Placement.objects.filter(institution_id=inst.agency_id, end_on__isnull=True).exclude(record=record)

@@ -112,3 +112,49 @@ def test_repatriation_waits_for_the_case_track(record_for: Any, care: Any) -> No
     services.repatriation_complete(actor=care.caseworker, record_id=record.pk)
     record.refresh_from_db()
     assert record.stage == Stage.REPATRIATED and not record.followups.filter(done_on__isnull=True).exists()
+
+
+def test_dna_confirmed_tracing_match_starts_the_care_reunion(
+    care: Any, django_capture_on_commit_callbacks: Any, login: Any, client: Any
+) -> None:
+    """End to end through the tracing app: DNA confirms a report ↔ found pair, care's reunion starts with the
+    report's person as the family, and the caseworker's reunion page offers the assessment."""
+    from datetime import UTC, datetime
+
+    from homeward.people.models import NameKind, Sex
+    from homeward.people.services import PersonData
+    from homeward.tracing import services as tracing
+
+    officer = care.p.investigator_a
+    report = tracing.report_create(
+        actor=officer,
+        data=tracing.ReportData(
+            missing_date=date(2016, 5, 1), missing_division="510107", dna_accession="F-1"
+        ),
+        person=PersonData(jurisdiction="510107", sex=Sex.FEMALE, names=[("李小花", NameKind.LEGAL)]),
+    )
+    found = tracing.found_create(
+        actor=officer,
+        data=tracing.FoundData(age_min=8, age_max=12, found_division="510107", dna_accession="Q-1"),
+        person=PersonData(jurisdiction="510107", sex=Sex.FEMALE, names=[("小花", NameKind.LEGAL)]),
+    )
+    record = services.care_record_create(
+        actor=care.caseworker,
+        data=services.CareData(
+            person_id=int(found.person_id), arrival="rescued", arrived_on=date(2026, 11, 1)
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = tracing.dna_match_confirmed(
+            accession_a="F-1",
+            accession_b="Q-1",
+            examiner="dna_a",
+            confirmed_at=datetime(2026, 11, 19, tzinfo=UTC),
+        )
+    record.refresh_from_db()
+    assert record.stage == Stage.REUNION
+    assert record.reunion.family_person_id == report.person_id
+    assert record.reunion.tracing_match_id == str(confirmed[0].pk)
+    login(care.caseworker)
+    page = client.get(f"/staff/care/{record.pk}/reunion/").content.decode()
+    assert "Record the assessment" in page and "Is the home safe?" in page
