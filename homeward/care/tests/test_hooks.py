@@ -138,11 +138,10 @@ def test_dna_confirmed_tracing_match_starts_the_care_reunion(
         data=tracing.FoundData(age_min=8, age_max=12, found_division="510107", dna_accession="Q-1"),
         person=PersonData(jurisdiction="510107", sex=Sex.FEMALE, names=[("小花", NameKind.LEGAL)]),
     )
+    assert found.person_id is not None
     record = services.care_record_create(
         actor=care.caseworker,
-        data=services.CareData(
-            person_id=int(found.person_id), arrival="rescued", arrived_on=date(2026, 11, 1)
-        ),
+        data=services.CareData(person_id=found.person_id, arrival="rescued", arrived_on=date(2026, 11, 1)),
     )
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = tracing.dna_match_confirmed(
