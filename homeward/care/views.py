@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,6 +36,26 @@ def _run(
     except ValidationError as exc:
         apply_validation_error(form, exc, default_field)
         return None
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: django_forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    back: str,
+    template: str,
+    context: dict[str, Any],
+    default_field: str | None = None,
+) -> HttpResponse:
+    """A page with one form and one service call: success redirects with a message, refusals are form errors."""
+    if request.method == "POST":
+        result = _run(form, call, default_field)
+        if result is not None:
+            messages.success(request, done(result))
+            return redirect(back)
+    return render(request, template, {**context, "form": form})
 
 
 def _institutions(user: Any) -> list[dict[str, Any]]:
@@ -221,35 +242,33 @@ def detail_view(request: HttpRequest, record_id: int) -> HttpResponse:
     )
 
 
+def _share(user: Any, record: CareRecord, data: dict[str, Any]) -> Any:
+    try:
+        return services.care_record_share(
+            actor=user,
+            record_id=record.pk,
+            grantee_username=data["grantee"],
+            days=data["days"],
+            reason=data["reason"],
+        )
+    except PermissionDenied as exc:
+        raise ValidationError(str(exc) or _("You cannot share this record.")) from exc
+
+
 @care_roles
 @require_http_methods(["GET", "POST"])
 def share_view(request: HttpRequest, record_id: int) -> HttpResponse:
     user = staff_user(request)
     record = selectors.care_record_get(actor=user, record_id=record_id, purpose="share")
-    form = forms.ShareForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            grant = _run(
-                form,
-                lambda d: services.care_record_share(
-                    actor=user,
-                    record_id=record.pk,
-                    grantee_username=d["grantee"],
-                    days=d["days"],
-                    reason=d["reason"],
-                ),
-                default_field="reason",
-            )
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You cannot share this record."))
-            grant = None
-        if grant is not None:
-            messages.success(
-                request, _("The record was shared until %(until)s.") % {"until": grant.expires_at}
-            )
-            return redirect("care:detail", record_id=record.pk)
-    return render(
-        request, "care/form.html", {"form": form, "record": record, "title": _("Share for a limited time")}
+    return _form_page(
+        request,
+        form=forms.ShareForm(request.POST or None),
+        call=lambda d: _share(user, record, d),
+        done=lambda grant: _("The record was shared until %(until)s.") % {"until": grant.expires_at},
+        back=reverse("care:detail", args=[record.pk]),
+        template="care/form.html",
+        context={"record": record, "title": _("Share for a limited time")},
+        default_field="reason",
     )
 
 
@@ -258,26 +277,21 @@ def share_view(request: HttpRequest, record_id: int) -> HttpResponse:
 def consent_view(request: HttpRequest, record_id: int) -> HttpResponse:
     user = staff_user(request)
     record = selectors.care_record_get(actor=user, record_id=record_id, purpose="consent")
-    form = forms.ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()})
-    if request.method == "POST":
-        consent = _run(
-            form,
-            lambda d: services.consent_record(
-                actor=user,
-                record_id=record.pk,
-                purpose=d["purpose"],
-                given_by=d["given_by"],
-                guardian_name=d["guardian_name"],
-                given_on=d["given_on"],
-            ),
-        )
-        if consent is not None:
-            messages.success(request, _("Consent recorded."))
-            return redirect("care:consent", record_id=record.pk)
-    return render(
+    return _form_page(
         request,
-        "care/consent.html",
-        {"record": record, "form": form, "consents": record.consents.order_by("-given_on", "-id")},
+        form=forms.ConsentForm(request.POST or None, initial={"given_on": timezone.localdate()}),
+        call=lambda d: services.consent_record(
+            actor=user,
+            record_id=record.pk,
+            purpose=d["purpose"],
+            given_by=d["given_by"],
+            guardian_name=d["guardian_name"],
+            given_on=d["given_on"],
+        ),
+        done=lambda _consent: _("Consent recorded."),
+        back=reverse("care:consent", args=[record.pk]),
+        template="care/consent.html",
+        context={"record": record, "consents": record.consents.order_by("-given_on", "-id")},
     )
 
 
@@ -299,26 +313,23 @@ def placement_view(request: HttpRequest, record_id: int) -> HttpResponse:
     user = staff_user(request)
     record = selectors.care_record_get(actor=user, record_id=record_id, purpose="placement")
     institutions = _institutions(user)
-    form = forms.PlacementForm(
-        request.POST or None, institutions=institutions, initial={"start_on": timezone.localdate()}
-    )
-    if request.method == "POST":
-        placement = _run(
-            form,
-            lambda d: services.placement_start(
-                actor=user,
-                record_id=record.pk,
-                institution_id=d["institution"],
-                start_on=d["start_on"],
-                long_term=d["long_term"],
-            ),
-            default_field="institution",
-        )
-        if placement is not None:
-            messages.success(request, _("Placement recorded; follow-up visits scheduled."))
-            return redirect("care:detail", record_id=record.pk)
-    return render(
-        request, "care/placement.html", {"record": record, "form": form, "institutions": institutions}
+    return _form_page(
+        request,
+        form=forms.PlacementForm(
+            request.POST or None, institutions=institutions, initial={"start_on": timezone.localdate()}
+        ),
+        call=lambda d: services.placement_start(
+            actor=user,
+            record_id=record.pk,
+            institution_id=d["institution"],
+            start_on=d["start_on"],
+            long_term=d["long_term"],
+        ),
+        done=lambda _placement: _("Placement recorded; follow-up visits scheduled."),
+        back=reverse("care:detail", args=[record.pk]),
+        template="care/placement.html",
+        context={"record": record, "institutions": institutions},
+        default_field="institution",
     )
 
 
@@ -327,24 +338,23 @@ def placement_view(request: HttpRequest, record_id: int) -> HttpResponse:
 def service_view(request: HttpRequest, record_id: int) -> HttpResponse:
     user = staff_user(request)
     record = selectors.care_record_get(actor=user, record_id=record_id, purpose="service")
-    form = forms.ServiceForm(request.POST or None, initial={"provided_on": timezone.localdate()})
-    if request.method == "POST":
-        service = _run(
-            form,
-            lambda d: services.service_record(
-                actor=user,
-                record_id=record.pk,
-                kind=d["kind"],
-                provider=d["provider"],
-                provided_on=d["provided_on"],
-                outcome=d["outcome"],
-            ),
-            default_field="kind",
-        )
-        if service is not None:
-            messages.success(request, _("Service recorded."))
-            return redirect("care:detail", record_id=record.pk)
-    return render(request, "care/form.html", {"form": form, "record": record, "title": _("Record a service")})
+    return _form_page(
+        request,
+        form=forms.ServiceForm(request.POST or None, initial={"provided_on": timezone.localdate()}),
+        call=lambda d: services.service_record(
+            actor=user,
+            record_id=record.pk,
+            kind=d["kind"],
+            provider=d["provider"],
+            provided_on=d["provided_on"],
+            outcome=d["outcome"],
+        ),
+        done=lambda _service: _("Service recorded."),
+        back=reverse("care:detail", args=[record.pk]),
+        template="care/form.html",
+        context={"record": record, "title": _("Record a service")},
+        default_field="kind",
+    )
 
 
 REUNION_STEPS = ("start", "assess", "meet", "handover", "refuse")
@@ -429,22 +439,21 @@ def followup_view(request: HttpRequest, followup_id: int) -> HttpResponse:
     if followup is None:
         raise Http404("Not found")
     record = selectors.care_record_get(actor=user, record_id=followup.record_id, purpose="follow-up visit")
-    form = forms.FollowUpForm(request.POST or None)
-    if request.method == "POST":
-        visit = _run(
-            form,
-            lambda d: services.followup_record(
-                actor=user,
-                followup_id=followup.pk,
-                notes=d["notes"],
-                school_attending=d["school_attending"],
-                risks=d["risks"],
-            ),
-        )
-        if visit is not None:
-            messages.success(request, _("Visit recorded."))
-            return redirect("care:detail", record_id=record.pk)
-    return render(request, "care/followup.html", {"record": record, "followup": followup, "form": form})
+    return _form_page(
+        request,
+        form=forms.FollowUpForm(request.POST or None),
+        call=lambda d: services.followup_record(
+            actor=user,
+            followup_id=followup.pk,
+            notes=d["notes"],
+            school_attending=d["school_attending"],
+            risks=d["risks"],
+        ),
+        done=lambda _visit: _("Visit recorded."),
+        back=reverse("care:detail", args=[record.pk]),
+        template="care/followup.html",
+        context={"record": record, "followup": followup},
+    )
 
 
 @care_roles
