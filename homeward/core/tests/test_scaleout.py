@@ -47,15 +47,3 @@ def test_jobs_spread_over_two_workers_and_a_killed_workers_job_is_retried(
     assert len(figures.per_worker) == 2 and sum(figures.per_worker.values()) == 6
     assert figures.killed_job_attempts == 2 and figures.retried_on != figures.killed_worker
     assert figures.lost == 0 and figures.done_twice == 0 and figures.completed_once == figures.jobs
-
-
-def test_rq_backend_needs_a_redis_url(monkeypatch: Any) -> None:
-    from django.core.exceptions import ImproperlyConfigured
-
-    monkeypatch.setenv("TASKS_BACKEND", "rq")
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    with pytest.raises(ImproperlyConfigured, match="REDIS_URL"):
-        backing.tasks_settings()
-    monkeypatch.setenv("TASKS_BACKEND", "carrier-pigeon")
-    with pytest.raises(ImproperlyConfigured, match="TASKS_BACKEND"):
-        backing.tasks_settings()
