@@ -151,6 +151,13 @@ def load(report: Any) -> None:
     place(home_again, 30)
     services.reunion_start(actor=caseworker, person_id=home_again.person_id, family_note="DNA 比中，亲生父母")
     services.reunion_assess(actor=caseworker, record_id=home_again.pk, home_safe=True, family_involved=False)
+    services.consent_record(
+        actor=caseworker,
+        record_id=home_again.pk,
+        purpose="reunion",
+        given_by="guardian",
+        guardian_name="武侯区民政局",
+    )
     services.reunion_meet(actor=caseworker, record_id=home_again.pk)
     services.reunion_handover(actor=caseworker, record_id=home_again.pk)
     foreign = record("阮氏花", date(1998, 7, 1), arrival="abroad", psych="语言不通，需越南语翻译")

@@ -141,6 +141,9 @@ def followups_for(*, actor: Any, today: date, horizon_days: int = 30) -> dict[st
         .prefetch_related("record__person__names")
         .order_by("due_on", "id")
     )
+    audit.record(
+        actor=actor, action=AuditAction.SEARCH, object_type="care.followup", detail={"list": "visits"}
+    )
     return {
         "overdue": list(base.filter(due_on__lt=today)[:500]),
         "due": list(base.filter(due_on__gte=today, due_on__lte=today + timedelta(days=horizon_days))[:500]),
@@ -151,6 +154,7 @@ def household_tasks_for(*, actor: Any, open_only: bool = True) -> list[Household
     tasks = HouseholdTask.objects.filter(record__in=visible_records(actor)).select_related("record")
     if open_only:
         tasks = tasks.filter(done_on__isnull=True)
+    audit.record(actor=actor, action=AuditAction.SEARCH, object_type="care.householdtask")
     return list(tasks.order_by("opened_on", "id")[:500])
 
 

@@ -424,6 +424,8 @@ def reunion_meet(*, actor: Any, record_id: int, met_on: date | None = None) -> R
         raise ValidationError(_("Assess the family before the meeting."))
     if family_is_buyer(reunion) or not reunion.home_safe:
         raise ValidationError(_("The assessment rules out reunion: arrange long-term placement instead."))
+    if not has_consent(record, ConsentPurpose.REUNION):
+        raise ValidationError({"consent": [_("Record consent to contact with the family first.")]})
     if day > timezone.localdate() or (reunion.assessed_on and day < reunion.assessed_on):
         raise ValidationError({"met_on": [_("The meeting is between the assessment and today.")]})
     reunion.met_on = day

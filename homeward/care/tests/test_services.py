@@ -202,6 +202,11 @@ def test_reunion_handover_to_safe_family(record_for: Any, care: Any, audit_rows:
     services.reunion_assess(actor=care.caseworker, record_id=record.pk, home_safe=True, family_involved=False)
     with pytest.raises(ValidationError, match="meeting"):
         services.reunion_handover(actor=care.caseworker, record_id=record.pk)
+    with pytest.raises(ValidationError, match="contact with the family"):
+        services.reunion_meet(actor=care.caseworker, record_id=record.pk)
+    services.consent_record(
+        actor=care.caseworker, record_id=record.pk, purpose="reunion", given_by="guardian", guardian_name="张"
+    )
     services.reunion_meet(actor=care.caseworker, record_id=record.pk)
     with audit_rows() as rows:
         services.reunion_handover(actor=care.caseworker, record_id=record.pk)

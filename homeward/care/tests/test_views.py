@@ -221,6 +221,9 @@ def test_reunion_page_safe_family_handover(record_for: Any, care: Any, login: An
     early = client.post(url, {"step": "handover"})
     assert "meeting" in early.content.decode()
     assert "Record the meeting" in client.get(url).content.decode()
+    no_consent = client.post(url, {"step": "meet", "meet-met_on": "2026-11-20"})
+    assert no_consent.status_code == 200 and "contact with the family" in no_consent.content.decode()
+    _consent(care, record, "reunion")
     client.post(url, {"step": "meet", "meet-met_on": "2026-11-20"})
     assert client.post(url, {"step": "handover"}).status_code == 302
     record.refresh_from_db()
