@@ -80,9 +80,13 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
             )
             response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(retry)
-    response["Cache-Control"] = "no-store"
     response["Content-Language"] = language
-    # The page skips the inner middleware (CSP, frame options), so it carries their headers itself.
+    return _own_headers(response)
+
+
+def _own_headers(response: HttpResponse) -> HttpResponse:
+    # These answers skip the inner middleware (CSP, frame options), so they carry those headers themselves.
+    response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
     response["X-Frame-Options"] = "DENY"
     return response
@@ -123,9 +127,7 @@ class DatabaseUnavailableMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         probe = PROBES.get(request.path_info)
         if probe is not None and request.method in ("GET", "HEAD"):
-            response = probe()
-            response["Cache-Control"] = "no-store"
-            return response
+            return _own_headers(probe())
         response = self.get_response(request)
         if getattr(request, _MARK, False):
             return self._unavailable(request)

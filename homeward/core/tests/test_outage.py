@@ -98,6 +98,7 @@ def test_health_is_live_and_ready_checks_the_database(client):
         assert client.get("/healthz").status_code == 200
         ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["status"] == "unavailable"
+    assert ready["X-Frame-Options"] == "DENY" and ready["Cache-Control"] == "no-store"
     assert "Retry-After" in ready
 
 
