@@ -30,6 +30,23 @@ def genemapper_csv(accessions: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def confirm_and_countersign(staff, e2e_url: str, *, family: str) -> str:
+    """The examiner confirms the open candidate of `family`, the laboratory manager countersigns it."""
+    examiner = staff("dna_examiner_wuhou")
+    examiner.goto(f"{e2e_url}/staff/dna/candidates/")
+    examiner.get_by_role("row").filter(has_text=family).get_by_role("link").first.click()
+    candidate_id = record_id(examiner, r"/staff/dna/candidates/(\d+)/$")
+    examiner.get_by_role("button", name="确认").click()
+    expect(examiner.get_by_text("已确认，须由第二名检验人员复核签字。")).to_be_visible()
+
+    manager = staff("dna_lab_manager_wuhou")
+    manager.goto(f"{e2e_url}/staff/dna/candidates/{candidate_id}/")
+    manager.get_by_role("button", name="复核签字").click()
+    expect(manager.get_by_text("已复核签字：比中确认，已通知案件相关人员。")).to_be_visible()
+    expect(manager.get_by_role("button", name="复核签字")).to_have_count(0)
+    return candidate_id
+
+
 def test_examiners_import_profiles_and_review_a_match_with_countersignature(
     e2e_url, staff, audit_finds, tmp_path: Path
 ):
@@ -52,18 +69,8 @@ def test_examiners_import_profiles_and_review_a_match_with_countersignature(
     examiner.goto(f"{e2e_url}/staff/dna/samples/")
     expect(examiner.get_by_role("link", name=accessions[0])).to_be_visible()
 
-    # The demo's true parent–child match (child DEMO-WH-Q001, family DEMO-WH-F002) waits for review.
-    examiner.goto(f"{e2e_url}/staff/dna/candidates/")
-    examiner.get_by_role("row").filter(has_text="DEMO-WH-F002").get_by_role("link").first.click()
-    candidate_id = record_id(examiner, r"/staff/dna/candidates/(\d+)/$")
-    examiner.get_by_role("button", name="确认").click()
-    expect(examiner.get_by_text("已确认，须由第二名检验人员复核签字。")).to_be_visible()
-
-    manager = staff("dna_lab_manager_wuhou")
-    manager.goto(f"{e2e_url}/staff/dna/candidates/{candidate_id}/")
-    manager.get_by_role("button", name="复核签字").click()
-    expect(manager.get_by_text("已复核签字：比中确认，已通知案件相关人员。")).to_be_visible()
-    expect(manager.get_by_role("button", name="复核签字")).to_have_count(0)
+    # The demo's rescued girl DEMO-WH-Q002 against family DEMO-WH-F007 (paternal grandparents and the mother).
+    candidate_id = confirm_and_countersign(staff, e2e_url, family="DEMO-WH-F007")
 
     audit_finds(actor="dna_examiner_wuhou", object_type="dna.importbatch", object_id=batch_id)
     audit_finds(actor="dna_examiner_wuhou", object_type="dna.candidate", object_id=candidate_id)
