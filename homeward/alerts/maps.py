@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from homeward.alerts.geo import CHINA_BOX, _county_points
 
@@ -96,7 +97,7 @@ def svg_map(
         " pick" if pick else "",
         width,
         height,
-        title,
+        title or _("Map"),  # an image needs a name for screen readers (axe: svg-img-alt)
         min_lat,
         max_lat,
         min_lon,
