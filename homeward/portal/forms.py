@@ -21,7 +21,13 @@ def _lines(value: str) -> list[str]:
 class HoneypotMixin(forms.Form):
     """A field people never see (hidden by CSS and from screen readers); bots fill it in."""
 
-    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        max_length=200,
+        # out of the tab order: a hidden field must not take keyboard focus (axe: aria-hidden-focus)
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))

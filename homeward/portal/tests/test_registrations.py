@@ -62,7 +62,9 @@ def test_each_step_is_audited_and_the_public_sees_only_the_status(
     assert registration.status == RegistrationStatus.POSSIBLE_MATCH
 
     client.logout()
-    page = client.post("/portal/family-search/status/", {"receipt_code": code, "secret": secret})
+    page = client.post(
+        "/portal/family-search/status/", {"receipt_code": code, "secret": secret}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     text = page.content.decode()
     assert page.status_code == 200 and "contact the police" in page.context["result"].message
     assert all(reached for _label, reached in page.context["result"].steps)
@@ -90,7 +92,9 @@ def test_reject_needs_a_reason_and_closes_the_pending_record(client, personas, l
     assert report is not None and report.status == ReportStatus.CLOSED
     assert client.post(f"{base}/verify/").status_code == 400  # no step after closing
     client.logout()
-    result = client.post("/portal/family-search/status/", {"receipt_code": code, "secret": secret})
+    result = client.post(
+        "/portal/family-search/status/", {"receipt_code": code, "secret": secret}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "could not accept" in result.context["result"].message
 
 
