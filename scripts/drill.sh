@@ -71,9 +71,10 @@ stamp=$(scripts/backup.sh "$DRILL/backups")
 backup_s=$(elapsed "$t")
 echo "  backup took $backup_s s"
 dropdb --maintenance-db="$SERVER/postgres" homeward_drill
+media_before=$(find "$DRILL/var/media" -type f 2>/dev/null | wc -l)
 rm -f "$DRILL/var/care_field.key"
-rm -rf "$DRILL/var/alerts-signing"
-echo "  database homeward_drill dropped; care field key and CAP signing key deleted"
+rm -rf "$DRILL/var/alerts-signing" "$DRILL/var/media"
+echo "  database homeward_drill dropped; care field key, CAP signing key and $media_before media files deleted"
 psql -q -d "$SERVER/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'homeward_drill'" | grep -q 1 \
   && die "the database is still there"
 
@@ -91,6 +92,9 @@ set -a; . "$DRILL/restored-keys/keys.env"; set +a
 "$PY" scripts/drill/dbcheck.py compare "$DRILL/counts-before.json" "$DRILL/counts-after.json" \
   || die "row counts differ after restore"
 "$PY" manage.py verify_audit_chain || die "audit chain broken after restore"
+media_after=$(find "$DRILL/var/media" -type f 2>/dev/null | wc -l)
+[ "$media_after" = "$media_before" ] || die "media files: $media_before backed up, $media_after restored"
+echo "  media files: $media_before before, $media_after restored"
 "$PY" scripts/drill/dbcheck.py care-decrypt || die "encrypted care field does not decrypt with the restored key"
 mv "$DRILL/var/care_field.key" "$DRILL/care_field.key.restored"
 "$PY" scripts/drill/dbcheck.py care-decrypt --expect-fail || die "care field readable without its key"

@@ -4,7 +4,7 @@
 #     scripts/restore.sh DEST_DIR STAMP [KEYS_DIR]
 # Creates the target database (it must not exist), restores the dump with pg_restore, checks SHA256SUMS first,
 # decrypts the key archive into KEYS_DIR (default DEST_DIR/keys-STAMP; keys.env holds the values to configure) and
-# installs the key files at the paths recorded in the archive. Then run `manage.py migrate` (a no-op when the code
+# installs the key files at the paths recorded in the archive; unpacks the media archive into MEDIA_ROOT. Then run `manage.py migrate` (a no-op when the code
 # matches) and `manage.py verify_audit_chain`. See docs/operations.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,5 +20,10 @@ target_db=${target_db%%\?*}
 server_url=${TARGET_DATABASE_URL%/*}/postgres
 createdb --maintenance-db="$server_url" "$target_db"
 pg_restore --no-owner --no-privileges --exit-on-error --jobs=2 --dbname="$TARGET_DATABASE_URL" "$dest/homeward-$stamp.dump"
+media_root=$(DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-homeward.settings.dev} "$PY" -c \
+  'import django; django.setup(); from django.conf import settings; print(settings.MEDIA_ROOT)')
+mkdir -p "$media_root"
+tar -xzf "$dest/homeward-media-$stamp.tar.gz" -C "$media_root"
+echo "  media: $(find "$media_root" -type f | wc -l) files in $media_root"
 "$PY" scripts/keys.py import --in "$dest/homeward-keys-$stamp.bin" --passphrase-file "$KEY_BACKUP_PASSPHRASE_FILE" \
   --dest "$keys_dir" --install
