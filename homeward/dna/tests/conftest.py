@@ -17,6 +17,26 @@ from homeward.engines.kinship.simulate import Simulator
 LOCI = sorted(FrequencyTable.bundled("nist1036-asian").loci)[:23]
 
 
+# A Y-STR haplotype on the loci the lineage search compares.
+Y_HAPLOTYPE = {
+    "DYS576": "18",
+    "DYS389I": "13",
+    "DYS635": "21",
+    "DYS389II": "29",
+    "DYS627": "20",
+    "DYS460": "11",
+    "DYS458": "17",
+    "DYS19": "15",
+    "YGATAH4": "12",
+    "DYS448": "19",
+    "DYS391": "10",
+    "DYS456": "15",
+    "DYS390": "24",
+    "DYS438": "10",
+    "DYS385": "13-19",
+}
+
+
 @dataclass
 class Lab:
     examiner: Any  # dna_a, county A

@@ -20,7 +20,7 @@ from homeward.dna.models import (
 )
 from homeward.dna.services import SampleData
 
-from .conftest import genotypes
+from .conftest import Y_HAPLOTYPE, genotypes
 
 pytestmark = pytest.mark.django_db
 
@@ -186,23 +186,7 @@ def test_duplicate_profile_is_flagged(lab, sim, committed, run_searches):
 
 
 def test_y_str_lineage_leads_are_a_separate_list(lab, sim, committed, run_searches):
-    y = {
-        "DYS576": "18",
-        "DYS389I": "13",
-        "DYS635": "21",
-        "DYS389II": "29",
-        "DYS627": "20",
-        "DYS460": "11",
-        "DYS458": "17",
-        "DYS19": "15",
-        "YGATAH4": "12",
-        "DYS448": "19",
-        "DYS391": "10",
-        "DYS456": "15",
-        "DYS390": "24",
-        "DYS438": "10",
-        "DYS385": "13-19",
-    }
+    y = dict(Y_HAPLOTYPE)
     fam = services.family_create(actor=lab.examiner, reference="FAM-Y")
     with committed():
         uncle = register(lab.examiner, "FAM-Y-U", "paternal_uncle", sim.founder("male"), fam, "XY", y=y)

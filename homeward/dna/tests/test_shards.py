@@ -11,27 +11,12 @@ from homeward.dna import index as worker_index
 from homeward.dna import services
 from homeward.dna.models import Candidate, Search, SearchStatus
 
+from .conftest import Y_HAPLOTYPE
 from .test_search import make_family, register
 
 pytestmark = pytest.mark.django_db
 
-Y = {
-    "DYS576": "18",
-    "DYS389I": "13",
-    "DYS635": "21",
-    "DYS389II": "29",
-    "DYS627": "20",
-    "DYS460": "11",
-    "DYS458": "17",
-    "DYS19": "15",
-    "YGATAH4": "12",
-    "DYS448": "19",
-    "DYS391": "10",
-    "DYS456": "15",
-    "DYS390": "24",
-    "DYS438": "10",
-    "DYS385": "13-19",
-}
+Y = Y_HAPLOTYPE
 
 
 @pytest.fixture
