@@ -118,16 +118,27 @@ class Workers:
 
     def start(self, label: str) -> str:
         name = f"scaleout-{self.tag}-{label}"
-        log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 (the worker process holds it)
         manage = Path(settings.BASE_DIR) / "manage.py"
-        self.procs[name] = subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
-            [sys.executable, str(manage), "rqworker", *self.queues, "--name", name, "--job-class", JOB_CLASS],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            cwd=settings.BASE_DIR,
-        )
+        with open(
+            self.log_dir / f"{name}.log", "wb"
+        ) as log:  # the worker keeps its own copy of the descriptor
+            self.procs[name] = subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
+                [
+                    sys.executable,
+                    str(manage),
+                    "rqworker",
+                    *self.queues,
+                    "--name",
+                    name,
+                    "--job-class",
+                    JOB_CLASS,
+                ],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                cwd=settings.BASE_DIR,
+            )
         return name
 
     def kill(self, name: str) -> None:
