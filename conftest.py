@@ -255,9 +255,9 @@ def audit_rows() -> Any:
     @contextmanager
     def counter() -> Any:
         rows = Rows()
-        last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         yield rows
-        rows.new = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq"))
+        rows.new = list(AuditEvent.objects.filter(id__gt=last).order_by("id"))
 
     return counter
 

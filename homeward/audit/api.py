@@ -22,7 +22,7 @@ class AuditFilter(Schema):
 
 
 class AuditEventOut(Schema):
-    seq: int
+    seq: int | None  # the chain position; empty for a row written moments ago and not chained yet
     at: datetime
     actor_label: str
     ip: str | None
@@ -32,7 +32,7 @@ class AuditEventOut(Schema):
     outcome: str
     purpose: str
     detail: dict[str, Any]
-    hash: str
+    hash: str | None
 
 
 @router.get("/events", response=list[AuditEventOut])

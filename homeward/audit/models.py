@@ -42,8 +42,9 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    # seq is assigned by the writer under a lock: 1, 2, 3 ... so a deleted row leaves a gap.
-    seq = models.BigIntegerField(unique=True)
+    # The chain position, 1, 2, 3 ... (a deleted row leaves a gap). Writers leave seq, prev_hash and hash empty;
+    # `audit.chain.chain_pending` fills them once, in commit order, right after the writer's commit.
+    seq = models.BigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         "accounts.User",
@@ -66,17 +67,22 @@ class AuditEvent(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=AuditOutcome.choices)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # NULL, not "", marks a row not chained yet: the trigger checks it, and many NULLs fit a unique column.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-seq"]
+        # Newest first by insertion; `seq` is the chain position, empty for the few rows not chained yet.
+        ordering = ["-id"]
         verbose_name = _("audit event")
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_event_pending")
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} {self.outcome}"
+        return f"#{self.seq or '-'} {self.action} {self.object_type}:{self.object_id} {self.outcome}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -62,4 +62,4 @@ def audit_search(*, actor: Any, query: AuditQuery, limit: int = 200) -> QuerySet
         object_type="audit.auditevent",
         detail={k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in vars(query).items() if v},
     )
-    return events.order_by("-seq")[:limit]
+    return events.order_by("-id")[:limit]

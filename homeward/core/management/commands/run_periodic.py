@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 # (command, seconds between runs)
 SCHEDULE: tuple[tuple[str, int], ...] = (
+    ("audit_tick", 60),
     ("alerts_tick", 60),
     ("tips_tick", 60),
     ("cases_tick", 3600),
