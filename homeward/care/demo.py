@@ -108,7 +108,7 @@ def load(report: Any) -> None:
             data=services.CareData(
                 person_id=person.pk,
                 arrival=arrival,
-                arrived_on=today - timedelta(days=60),
+                arrived_on=today - timedelta(days=90),
                 needs=["medical", "psychological", "schooling"],
                 identity_unknown=identity_unknown,
                 abuse_details=notes.get("abuse", ""),

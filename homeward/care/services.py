@@ -234,6 +234,10 @@ def placement_start(
 ) -> Placement:
     record = _record_for_write(actor, record_id)
     day = start_on or timezone.localdate()
+    if day > timezone.localdate() or day < record.arrived_on:
+        raise ValidationError({"start_on": [_("The placement starts between arrival and today.")]})
+    if long_term and not actor.has_role(Role.CASEWORKER):
+        raise ValidationError({"long_term": [_("Long-term placement is decided by civil affairs.")]})
     # The institution row is locked so that two caseworkers cannot both take its last place.
     inst = (
         Institution.objects.select_for_update(of=("self",))

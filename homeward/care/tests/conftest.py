@@ -75,7 +75,7 @@ def record_for(care: Any, person_born: Any) -> Any:
         data = CareData(
             person_id=person.pk,
             arrival="rescued",
-            arrived_on=date(2026, 11, 1),
+            arrived_on=kw.pop("arrived_on", date(2026, 11, 1)),
             needs=["medical", "schooling"],
             abuse_details=kw.pop("abuse_details", "beaten by the buyer"),
             health_notes="malnourished",

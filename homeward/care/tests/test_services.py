@@ -139,7 +139,7 @@ def test_services_need_consent_and_vocational_only_16_plus(record_for: Any, care
     )
 
 
-def _place(care: Any, record: Any) -> None:
+def _place_consent(care: Any, record: Any) -> None:
     services.consent_record(
         actor=care.caseworker,
         record_id=record.pk,
@@ -147,6 +147,10 @@ def _place(care: Any, record: Any) -> None:
         given_by="guardian",
         guardian_name="张监护",
     )
+
+
+def _place(care: Any, record: Any) -> None:
+    _place_consent(care, record)
     services.placement_start(actor=care.caseworker, record_id=record.pk, institution_id=care.home.pk)
 
 
@@ -253,3 +257,22 @@ def test_followup_record(record_for: Any, care: Any) -> None:
         services.followup_record(
             actor=care.caseworker, followup_id=record.followups.last().pk, notes="x" * 1001
         )
+
+
+def test_placement_dates_and_long_term_only_by_civil_affairs(record_for: Any, care: Any) -> None:
+    record = record_for()  # arrived 1 November
+    _place_consent(care, record)
+    for day in (date(2026, 10, 31), date(2026, 11, 21)):
+        with pytest.raises(ValidationError) as exc:
+            services.placement_start(
+                actor=care.caseworker, record_id=record.pk, institution_id=care.home.pk, start_on=day
+            )
+        assert "start_on" in exc.value.message_dict
+    services.placement_start(actor=care.caseworker, record_id=record.pk, institution_id=care.home.pk)
+    with pytest.raises(
+        ValidationError
+    ) as exc:  # the institution's care worker sees the record, but does not decide
+        services.placement_start(
+            actor=care.carer, record_id=record.pk, institution_id=care.home.pk, long_term=True
+        )
+    assert "long_term" in exc.value.message_dict

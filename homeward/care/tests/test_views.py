@@ -231,7 +231,7 @@ def test_reunion_page_safe_family_handover(record_for: Any, care: Any, login: An
 
 
 def test_followup_lists_and_visit(record_for: Any, care: Any, login: Any, client: Any) -> None:
-    record = record_for(born=date(1995, 1, 1))
+    record = record_for(born=date(1995, 1, 1), arrived_on=date(2026, 9, 1))
     services.consent_record(actor=care.caseworker, record_id=record.pk, purpose="placement", given_by="self")
     services.placement_start(
         actor=care.caseworker, record_id=record.pk, institution_id=care.home.pk, start_on=date(2026, 9, 10)
@@ -265,7 +265,7 @@ def test_household_task_page(record_for: Any, care: Any, login: Any, client: Any
     from homeward.care.models import HouseholdTask
 
     settings.CARE_IDENTITY_PERIOD_DAYS = 30
-    record = record_for(born=date(1995, 1, 1))
+    record = record_for(born=date(1995, 1, 1), arrived_on=date(2026, 9, 1))
     CareRecord.objects.filter(pk=record.pk).update(identity_unknown=True)
     services.consent_record(actor=care.caseworker, record_id=record.pk, purpose="placement", given_by="self")
     services.placement_start(
