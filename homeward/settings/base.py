@@ -117,6 +117,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The load balancer probes /healthz and /readyz over plain HTTP by address: no HTTPS redirect (which would also
+# check the host name) for them. They are answered by homeward.core.outage before the host check.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Retry-After (seconds) on the 503 answer while the database is unreachable.
 DATABASE_UNAVAILABLE_RETRY_AFTER = env_int("DATABASE_UNAVAILABLE_RETRY_AFTER", 30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -106,3 +106,10 @@ def test_persistent_connections_are_health_checked():
     from django.conf import settings
 
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_probes_are_not_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz", HTTP_HOST="10.0.0.5").status_code == 200
+    assert client.get("/readyz", HTTP_HOST="10.0.0.5").status_code == 200
+    assert client.get("/tips/").status_code == 301
