@@ -94,14 +94,17 @@ class RegistrationInput:
 
 def _tracing_data(data: RegistrationInput) -> tracing.RegistrationData:
     lost_date = date(data.lost_year, 1, 1) if data.lost_year else None
+    who: dict[str, Any] = {
+        "county": data.county,
+        "name": data.name,
+        "contact_phone": data.contact_phone,
+        "sex": data.sex,
+        "birth_year": data.birth_year,
+    }
     if data.kind == RegistrationKind.FAMILY:
         return tracing.RegistrationData(
             kind=TracingKind.MISSING,
-            county=data.county,
-            name=data.name,
-            contact_phone=data.contact_phone,
-            sex=data.sex,
-            birth_year=data.birth_year,
+            **who,
             report=tracing.ReportData(
                 birth_year=data.birth_year,
                 nicknames=data.nicknames,
@@ -121,11 +124,7 @@ def _tracing_data(data: RegistrationInput) -> tracing.RegistrationData:
         memories = (_("Year lost: %(year)d") % {"year": data.lost_year} + "\n" + memories).strip()
     return tracing.RegistrationData(
         kind=TracingKind.FOUND,
-        county=data.county,
-        name=data.name,
-        contact_phone=data.contact_phone,
-        sex=data.sex,
-        birth_year=data.birth_year,
+        **who,
         found=tracing.FoundData(
             kind=FoundKind.ADULT_SEARCHING,
             age_min=age_now,
