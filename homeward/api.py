@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import import_module
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from homeward.accounts.services import token_authenticate
@@ -52,7 +55,82 @@ class VerifiedSessionAuth(SessionAuth):
         return None
 
 
-api = NinjaAPI(
+# Every error answers {"detail": ...}: a message, or a list/dict of field errors (422 schema errors, 400 form-like).
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"detail": {"description": "A message, or the errors per field."}},
+    "required": ["detail"],
+}
+ERROR_RESPONSES = {
+    400: "Invalid input: the message or the errors per field say what to change.",
+    404: "Not found, or not within your jurisdiction (the two are not told apart).",
+    413: "The request body is too large.",
+    414: "The URL is too long (the server refuses request lines over 4 KB).",
+    422: "The request does not match the schema (type, format or range of a field).",
+}
+AUTH_ERROR_RESPONSES = {
+    401: "Authentication required: a bearer token, an API key or a verified session.",
+    403: "Your role may not do this (or the CSRF check of a browser session failed).",
+}
+PUBLIC_ERROR_RESPONSES = {429: "Too many requests from this address; try again later."}
+
+
+class AppQualifiedJsonSchema(NinjaGenerateJsonSchema):
+    """Component names carry the app: `dna.api.CandidateOut` is `DnaCandidateOut`, so two apps' schemas of the same
+    class name no longer overwrite each other in the OpenAPI components (one app's answers checked against the
+    other's schema)."""
+
+    def get_defs_ref(self, core_mode_ref: Any) -> Any:
+        defs_ref = super().get_defs_ref(core_mode_ref)
+        match = re.match(r"homeward\.(\w+)\.[\w.]*?(\w+):\d+$", core_mode_ref[0])
+        choices = self._prioritized_defsref_choices[defs_ref]
+        if match:
+            app, name = match.groups()
+            qualified = "".join(part.title() for part in app.split("_")) + name
+            choices[0:2] = [qualified, f"{qualified}-{choices[1].rsplit('-', 1)[-1]}"]  # type: ignore[list-item]
+        return defs_ref
+
+
+class AppQualifiedOpenAPISchema(OpenAPISchema):
+    def _create_schema_from_model(
+        self, model: Any, by_alias: bool = True, remove_level: bool = True, mode: Any = "validation"
+    ) -> Any:
+        if hasattr(model, "__ninja_flatten_map__"):
+            return super()._create_schema_from_model(model, by_alias, remove_level, mode)
+        schema = model.model_json_schema(
+            ref_template=REF_TEMPLATE, by_alias=by_alias, schema_generator=AppQualifiedJsonSchema, mode=mode
+        ).copy()
+        if schema.get("$defs"):
+            self.add_schema_definitions(schema.pop("$defs"))
+        if remove_level and len(schema["properties"]) == 1:
+            name, details = next(iter(schema["properties"].items()))
+            return details, name in schema.get("required", {})
+        return schema, True
+
+
+class HomewardAPI(NinjaAPI):
+    """Ninja API whose OpenAPI document names schemas per app and lists the error answers every operation gives."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = AppQualifiedOpenAPISchema(self, path_prefix)
+        schema.setdefault("components", {}).setdefault("schemas", {})["ErrorDetail"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                codes = dict(ERROR_RESPONSES)
+                codes.update(AUTH_ERROR_RESPONSES if operation.get("security") else PUBLIC_ERROR_RESPONSES)
+                for code, description in codes.items():
+                    if code not in responses and str(code) not in responses:
+                        responses[code] = {"description": description, "content": error}
+        return schema
+
+
+api = HomewardAPI(
     title="Homeward API",
     version="1",
     urls_namespace="api",
