@@ -99,6 +99,17 @@ def cases_visible(actor: Any) -> QuerySet[Case]:
     return in_scope | Case.objects.filter(pk__in=member_ids) if member_ids else in_scope
 
 
+def cases_linked_to(*, actor: Any, kind: str, target_id: Any) -> QuerySet[Case]:
+    """Open or closed cases the actor may see that link a record of another app (`kind`: tip, alert, dna_match,
+    tracing_match), newest first. A list, not audited; reading or changing one of the cases is."""
+    return (
+        cases_visible(actor)
+        .filter(links__kind=kind, links__target_id=str(target_id)[:64])
+        .distinct()
+        .order_by("-pk")
+    )
+
+
 def require_same_case(case_id: Any, *, case_person_id: Any = None, request_id: Any = None) -> None:
     """Http404 when a URL names a person-on-case or cooperation request of another case than the one it names.
 

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import partial, wraps
+from functools import partial
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any, ParamSpec, TypeVar
@@ -29,8 +29,9 @@ from django.utils.translation import gettext as _
 
 from homeward.access import selectors as access
 from homeward.accounts.roles import Role
+from homeward.audit import refusals
 from homeward.audit import services as audit
-from homeward.audit.models import AuditAction, AuditOutcome
+from homeward.audit.models import AuditAction
 from homeward.cases import selectors
 from homeward.cases.models import (
     CHILD_CASE_TYPES,
@@ -102,8 +103,9 @@ LEADER_LEVELS = {
 ESCALATION_ROLES = (Role.CASE_LEADER, Role.COMMAND_CENTRE)
 
 
-class Refused(Exception):
-    """A refusal to keep on record: raised inside a service, audited by `@service` after the rollback."""
+class Refused(refusals.Refused):
+    """A refusal to keep on record: raised inside a service, written by `@service` after the rollback, with a
+    timeline event on the case when `event` is given (see `homeward.audit.refusals`)."""
 
     def __init__(
         self,
@@ -117,32 +119,25 @@ class Refused(Exception):
         reason: str = "",
         event: EventKind | None = None,
     ) -> None:
-        super().__init__(reason)
-        self.error, self.actor, self.action, self.case = error, actor, action, case
-        self.object_type, self.object_id, self.reason, self.event = object_type, object_id, reason, event
+        then = None
+        if event is not None and case is not None:
+            then = partial(_event, case, actor, event, reason)
+        super().__init__(
+            error,
+            actor=actor,
+            action=action,
+            obj=case,
+            object_type=object_type,
+            object_id=object_id,
+            reason=reason,
+            then=then,
+        )
+        self.case, self.event = case, event
 
 
 def service(fn: Callable[P, R]) -> Callable[P, R]:
-    @wraps(fn)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            with transaction.atomic():
-                return fn(*args, **kwargs)
-        except Refused as refusal:
-            with transaction.atomic():
-                audit.record(
-                    actor=refusal.actor,
-                    action=refusal.action,
-                    obj=refusal.case,
-                    object_type=refusal.object_type,
-                    object_id=refusal.object_id,
-                    outcome=AuditOutcome.DENIED,
-                    detail={"reason": refusal.reason},
-                )
-                if refusal.event and refusal.case is not None:
-                    _event(refusal.case, refusal.actor, refusal.event, refusal.reason)
-            raise refusal.error from None
-
+    """One transaction per service; refusals (raised `Refused`, or denials recorded inside) survive the rollback."""
+    wrapped: Callable[P, R] = refusals.kept_refusals(fn)
     return wrapped
 
 
