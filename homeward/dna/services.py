@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from homeward.accounts.roles import Role
 from homeward.audit import services as audit
 from homeward.audit.models import AuditAction, AuditOutcome
+from homeward.audit.refusals import kept_refusals
 from homeward.dna import conf, parsing
 from homeward.dna import index as worker_index
 from homeward.dna.models import (
@@ -119,7 +120,7 @@ def parse_frequency_csv(text: str) -> dict[str, dict[str, float]]:
     return data
 
 
-@transaction.atomic
+@kept_refusals
 def frequency_table_load(
     *,
     actor: Any,
@@ -183,7 +184,7 @@ def _activate(table: FrequencyTable) -> None:
     table.is_active = True
 
 
-@transaction.atomic
+@kept_refusals
 def frequency_table_activate(*, actor: Any, table_id: int) -> FrequencyTable:
     require(actor, "dna.manage_tables", what="dna.frequencytable")
     table = FrequencyTable.objects.select_for_update().filter(pk=table_id).first()
@@ -225,7 +226,7 @@ def bundled_tables_load(*, activate: str = "nist1036-asian") -> list[FrequencyTa
 # ---------------------------------------------------------------- families and samples
 
 
-@transaction.atomic
+@kept_refusals
 def family_create(
     *, actor: Any, reference: str = "", missing_since: date | None = None, note: str = ""
 ) -> Family:
@@ -326,7 +327,7 @@ def _parsed_from_data(
     return (parsed.samples[0] if parsed.samples else None), parsed.refusals
 
 
-@transaction.atomic
+@kept_refusals
 def sample_register(*, actor: Any, data: SampleData, purpose: str = "") -> Sample:
     """Register a sample (and its profile when typed). A profile is searched automatically after commit."""
     require(actor, "dna.add_sample", what="dna.sample")
@@ -425,7 +426,7 @@ def _store_profiles(pairs: Sequence[tuple[Sample, parsing.ParsedSample]]) -> lis
     return found
 
 
-@transaction.atomic
+@kept_refusals
 def sample_withdraw(*, actor: Any, sample_id: int, reason: str) -> Sample:
     """Take a sample out of the database (consent withdrawn, sample destroyed, mix-up). Workers rebuild."""
     require(actor, "dna.withdraw_sample", what="dna.sample")
@@ -449,7 +450,7 @@ def sample_withdraw(*, actor: Any, sample_id: int, reason: str) -> Sample:
     return sample
 
 
-@transaction.atomic
+@kept_refusals
 def duplicate_resolve(*, actor: Any, flag_id: int, resolution: str) -> DuplicateFlag:
     require(actor, "dna.review_candidate", what="dna.duplicateflag")
     flag = DuplicateFlag.objects.select_related("sample").filter(pk=flag_id).first()
@@ -496,7 +497,7 @@ def _families_by_reference(actor: Any, references: set[str]) -> dict[str, Family
     return out
 
 
-@transaction.atomic
+@kept_refusals
 def profiles_import(*, actor: Any, content: bytes | str, options: ImportOptions) -> ImportBatch:
     """Import typed profiles. Rows are validated one by one; bad rows are refused with a reason, good samples are
     stored (registering new ones where the file or the options say how) and searched after commit."""
@@ -767,7 +768,7 @@ def _auto_searches(actor: Any, samples: Sequence[Sample]) -> list[Search]:
     return searches
 
 
-@transaction.atomic
+@kept_refusals
 def search_request(*, actor: Any, sample_id: Any = None, family_id: Any = None, purpose: str) -> Search:
     """A manual search (again) of a query sample or a family, with the purpose written to the audit row."""
     require(actor, "dna.search", what="dna.search")
@@ -1135,7 +1136,7 @@ def _transition(candidate: Candidate, old: Iterable[str], **changes: Any) -> Non
         setattr(candidate, key, value)
 
 
-@transaction.atomic
+@kept_refusals
 def candidate_confirm(*, actor: Any, candidate_id: Any, note: str = "") -> Candidate:
     """First examiner: the relationship is supported. A second examiner must countersign."""
     require(actor, "dna.review_candidate", what="dna.candidate")
@@ -1174,7 +1175,7 @@ def candidate_confirm(*, actor: Any, candidate_id: Any, note: str = "") -> Candi
     return candidate
 
 
-@transaction.atomic
+@kept_refusals
 def candidate_countersign(*, actor: Any, candidate_id: Any, note: str = "") -> Candidate:
     """Second examiner (not the one who confirmed): the match is confirmed. Tracing, care and the case are told."""
     require(actor, "dna.countersign_candidate", what="dna.candidate")
@@ -1250,7 +1251,7 @@ def match_confirmed_hooks(match: Any) -> None:
             log.exception("dna match hook of %s failed for candidate %s", app, match.candidate_id)
 
 
-@transaction.atomic
+@kept_refusals
 def candidate_reject(*, actor: Any, candidate_id: Any, reason: str) -> Candidate:
     require(actor, "dna.review_candidate", what="dna.candidate")
     candidate = candidate_get(actor=actor, candidate_id=candidate_id, audit_read=False)
@@ -1272,7 +1273,7 @@ def candidate_reject(*, actor: Any, candidate_id: Any, reason: str) -> Candidate
 # ---------------------------------------------------------------- household registration
 
 
-@transaction.atomic
+@kept_refusals
 def search_sign_off(*, actor: Any, search_id: Any, note: str = "") -> Search:
     """The examiner signs off a finished child search once every reportable candidate is decided."""
     require(actor, "dna.sign_off_search", what="dna.search")
@@ -1295,7 +1296,7 @@ def search_sign_off(*, actor: Any, search_id: Any, note: str = "") -> Search:
     return search
 
 
-@transaction.atomic
+@kept_refusals
 def sample_clear_for_registration(*, actor: Any, sample_id: Any) -> Sample:
     """Mark a child of unknown origin cleared for household registration — only once its profile was searched
     against the whole database and an examiner signed the result off."""

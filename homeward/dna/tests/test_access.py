@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 
 from homeward.audit.models import AuditAction, AuditEvent, AuditOutcome
@@ -240,3 +242,16 @@ def test_page_form_errors(world, lab, login, client):
     assert response.status_code == 200 and not Search.objects.filter(sample__accession="OK-1").exists()
     response = client.post(reverse("dna:family-create"), {"reference": "bad ref!"})
     assert response.status_code == 200 and "errors" in response.content.decode()
+
+
+def test_a_refused_service_call_keeps_its_denied_audit_row(lab, sim, audit_rows):
+    """Services roll back on a refusal; the denial recorded inside is written again after the rollback."""
+    sample = register(lab.examiner, "Q-DENY", "child_unknown_origin", sim.founder("male"))
+    with audit_rows() as rows, pytest.raises(PermissionDenied):
+        services.sample_withdraw(actor=lab.examiner_b, sample_id=sample.pk, reason="not my county's sample")
+    assert [(e.actor, e.action) for e in rows.new] == [(lab.examiner_b, AuditAction.PERMISSION_DENIED)]
+    with audit_rows() as rows, pytest.raises(Http404):
+        services.search_request(actor=lab.examiner_b, sample_id=sample.pk, purpose="check the sample")
+    assert [(e.actor, e.outcome, e.object_id) for e in rows.new] == [
+        (lab.examiner_b, AuditOutcome.DENIED, str(sample.pk))
+    ]
