@@ -5,6 +5,9 @@ data set), or the server named by E2E_SERVER_URL (e.g. `make run`'s http://127.0
 Each demo user logs in once per session through the real login page (password + TOTP) and keeps their browser
 context, so that a journey can hand work from one role to another. When a journey fails, every page it used is
 saved to var/e2e-screenshots/<test>-<user>.png.
+
+A TOTP code is good once per 30-second step, and other browser tests (core, portal) log in as
+investigator_wuhou and investigator_jinniu with the current code: the journeys log in as other demo users.
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ def test_lead_agency_submits_a_progress_report_and_the_coordinator_accepts_it(e2
 
 
 def test_investigator_reviews_a_screening_cluster_into_a_tip(e2e_url, staff, audit_finds):
-    page = staff("investigator_jinniu")
+    page = staff("investigator_sichuan")  # the provincial investigator reviews every county's clusters
     page.goto(f"{e2e_url}/staff/screening/clusters/?status=open")
     page.get_by_role("main").get_by_role("link", name=re.compile(r"^C\d+$")).first.click()
     cluster_id = record_id(page, r"/staff/screening/clusters/(\d+)/$")
@@ -58,4 +58,4 @@ def test_investigator_reviews_a_screening_cluster_into_a_tip(e2e_url, staff, aud
     tip_link.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
 
-    audit_finds(actor="investigator_jinniu", object_type="screening.cluster", object_id=cluster_id)
+    audit_finds(actor="investigator_sichuan", object_type="screening.cluster", object_id=cluster_id)

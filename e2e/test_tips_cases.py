@@ -46,7 +46,7 @@ def test_public_tip_is_triaged_into_a_case(e2e_url, staff, browser, audit_finds)
         public.close()
     assert reference
 
-    page = staff("investigator_jinniu")
+    page = staff("case_leader_jinniu")  # the county's case leader triages and opens the case
     page.goto(f"{e2e_url}/staff/tips/")
     page.get_by_role("link", name=reference).click()
     tip_id = record_id(page, r"/staff/tips/(\d+)/$")
@@ -74,8 +74,8 @@ def test_public_tip_is_triaged_into_a_case(e2e_url, staff, browser, audit_finds)
     expect(page.get_by_text("已记录线索转为案件。")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text(case_number)
 
-    audit_finds(actor="investigator_jinniu", object_type="tips.tip", object_id=tip_id, action="update")
-    audit_finds(actor="investigator_jinniu", object_type="cases.case", object_id=case_id, action="create")
+    audit_finds(actor="case_leader_jinniu", object_type="tips.tip", object_id=tip_id, action="update")
+    audit_finds(actor="case_leader_jinniu", object_type="cases.case", object_id=case_id, action="create")
 
 
 def test_case_leader_registers_a_child_case_with_a_qualified_leader(e2e_url, staff, audit_finds):

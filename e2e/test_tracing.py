@@ -35,7 +35,7 @@ def test_tracing_match_confirmed_by_dna_and_reunion_recorded(e2e_url, staff, aud
     officer.get_by_role("button", name="记录决定").click()
     expect(officer.get_by_role("main")).to_contain_text("两地采血比对")
 
-    county = staff("investigator_jinniu")  # the found person's county does not see the 武侯区 report
+    county = staff("case_leader_jinniu")  # the found person's county does not see the 武侯区 report
     county.goto(candidate_url)
     expect(county.get_by_role("main")).to_contain_text("武侯区公安分局")
     expect(county.get_by_role("main")).not_to_contain_text("李秀英")  # the mother's name on the report
