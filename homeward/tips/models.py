@@ -120,6 +120,8 @@ class Tip(JurisdictionalModel):
     )
     case_ref = models.CharField(_("case"), max_length=40, blank=True)
     alert_ref = models.CharField(_("alert"), max_length=40, blank=True)
+    # Where a staff-entered tip came from in another app, e.g. {"app": "alerts", "alert": 12, "sighting": 34}.
+    origin = models.JSONField(default=dict, blank=True)
     close_reason = models.CharField(
         _("reason closed"), max_length=14, choices=CloseReason.choices, blank=True
     )

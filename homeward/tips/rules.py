@@ -32,6 +32,8 @@ def in_reporting_sector(user: Any) -> bool:
 rules.add_perm("tips.view_tip", has_role(*TIP_VIEW_ROLES) & in_police_agency)
 rules.add_perm("tips.change_tip", has_role(*TIP_HANDLE_ROLES) & in_police_agency)
 rules.add_perm("tips.export_tip", has_role(*TIP_VIEW_ROLES) & in_police_agency)
+# A lead entered by police staff from another app (a confirmed online post, an alert sighting).
+rules.add_perm("tips.submit_staff_tip", has_role(*TIP_HANDLE_ROLES) & in_police_agency)
 rules.add_perm("tips.file_report", has_role(Role.MANDATORY_REPORTER) & in_reporting_sector)
 rules.add_perm("tips.propose_reward", has_role(*REWARD_PROPOSE_ROLES) & in_police_agency)
 rules.add_perm("tips.approve_reward", has_role(*REWARD_APPROVE_ROLES) & in_police_agency)

@@ -34,6 +34,7 @@ from homeward.tips.models import (
     TipAttachment,
     TipEvent,
     TipKey,
+    TipKeyKind,
     TipLink,
     TipTransfer,
     TransferStatus,
@@ -227,6 +228,46 @@ def tip_related(*, actor: Any, tip: Tip, limit: int = 20) -> list[Related]:
                 add(other, "text").similarity = score
     ranked = sorted(found.values(), key=lambda r: (-len(r.reasons), -r.similarity, -r.tip.pk))
     return ranked[:limit]
+
+
+MAX_KEY_MATCHES = 50
+
+
+def normalise_key(kind: str, value: str) -> str | None:
+    """The form a phone, ID number or plate is indexed under; None when it is not a valid one."""
+    from django.core.exceptions import ValidationError
+
+    from homeward.people.validators import clean_phone, clean_resident_id
+
+    raw = (value or "").strip()
+    if not raw or len(raw) > 40:
+        return None
+    try:
+        if kind == TipKeyKind.PHONE:
+            return clean_phone(raw)
+        if kind == TipKeyKind.ID_NUMBER:
+            return clean_resident_id(raw)
+    except ValidationError:
+        return None
+    if kind == TipKeyKind.PLATE:
+        plate = raw.upper().replace(" ", "").replace("·", "")
+        return plate if 6 <= len(plate) <= 9 else None
+    return None
+
+
+def tips_with_key(*, actor: Any, kind: str, value: str, limit: int = MAX_KEY_MATCHES) -> QuerySet[Tip]:
+    """Tips that hold a phone, ID number or vehicle plate (`kind`: phone, id_number, plate), newest first, only
+    those `actor` may see (jurisdiction and grants); none for staff who may not view tips or for a value that is
+    not a valid phone/ID/plate. A list, like the queue: the caller audits the read it serves, opening a tip is
+    audited by `tip_get`."""
+    if kind not in TipKeyKind.values:
+        raise ValueError(f"unknown tip key kind {kind!r}")
+    normalised = normalise_key(kind, value)
+    if normalised is None or actor is None or not actor.has_perm("tips.view_tip"):
+        return Tip.objects.none()
+    ids = TipKey.objects.filter(kind=kind, value=normalised).values_list("tip_id", flat=True)
+    visible = access.visible_to(actor, Tip.objects.filter(pk__in=ids))
+    return visible.order_by("-created_at", "-pk")[:limit]
 
 
 def tips_export(*, actor: Any, filters: QueueFilter | None = None) -> list[Tip]:

@@ -6,7 +6,6 @@ in one transaction; notices go out through `notifications.notify` in the same tr
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import json
@@ -34,6 +33,7 @@ from homeward.accounts.models import Agency
 from homeward.accounts.roles import AgencyType, Role
 from homeward.audit import services as audit
 from homeward.audit.models import AuditAction, AuditOutcome
+from homeward.audit.refusals import Refused, kept_refusals
 from homeward.notifications.services import notify
 from homeward.people.validators import clean_phone, clean_resident_id
 from homeward.tips import routing, selectors
@@ -127,32 +127,25 @@ class TipData:
     child_involved: bool = False
 
 
-def refusals_audited(func: Callable[..., T]) -> Callable[..., T]:
-    """Run a staff service in one transaction; when it is refused (PermissionDenied, or Http404 for a record
-    that is missing or not the actor's), the transaction rolls back — and with it any audit row written inside —
-    so exactly one `denied` row is recorded after the rollback."""
+def _describe_refusal(func: Callable[..., Any], exc: BaseException, kwargs: dict[str, Any]) -> Refused:
+    """The one `denied` row of a refused staff service (PermissionDenied, or Http404 for a record that is missing
+    or not the actor's) that recorded no denial of its own."""
+    target = next((kwargs[k] for k in ("tip_id", "transfer_id", "reward_id") if k in kwargs), "")
+    return Refused(
+        exc if isinstance(exc, Exception) else PermissionDenied(),
+        actor=kwargs.get("actor"),
+        action=AuditAction.UPDATE,
+        object_type="tips.tip" if "tip_id" in kwargs else f"tips.{func.__name__.split('_')[0]}",
+        object_id=str(target)[:64],
+        detail={
+            "service": func.__name__,
+            "reason": "not found" if isinstance(exc, Http404) else str(exc)[:200],
+        },
+    )
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            with transaction.atomic():
-                return func(*args, **kwargs)
-        except (PermissionDenied, Http404) as exc:
-            target = next((kwargs[k] for k in ("tip_id", "transfer_id", "reward_id") if k in kwargs), "")
-            audit.record(
-                actor=kwargs.get("actor"),
-                action=AuditAction.UPDATE,
-                object_type="tips.tip" if "tip_id" in kwargs else f"tips.{func.__name__.split('_')[0]}",
-                object_id=str(target)[:64],
-                outcome=AuditOutcome.DENIED,
-                detail={
-                    "service": func.__name__,
-                    "reason": "not found" if isinstance(exc, Http404) else str(exc)[:200],
-                },
-            )
-            raise
 
-    return wrapper
+# A staff service runs in one transaction; a refusal is written after the rollback (see `homeward.audit.refusals`).
+refusals_audited = kept_refusals(describe=_describe_refusal)
 
 
 # -- helpers --------------------------------------------------------------------------------------------------
@@ -467,6 +460,8 @@ def _intake(
     sector_details: dict[str, Any] | None = None,
     files: list[tuple[UploadedFile, str, str]] | None = None,
     spam: float = 0.0,
+    origin: dict[str, Any] | None = None,
+    alert_ref: str = "",
 ) -> Receipt:
     now = _now()
     fallback = reporter.agency.division_id if reporter is not None else ""
@@ -510,6 +505,8 @@ def _intake(
         idempotency_hash=idempotency_hash,
         body_hash=body,
         source_hash=source,
+        origin=origin or {},
+        alert_ref=alert_ref,
     )
     for _attempt in range(5):
         tip.reference = selectors.format_reference(_new_code(12))
@@ -539,6 +536,8 @@ def _intake(
             "agency": agency.pk if agency else None,
             "priority": tip.priority,
             "spam_score": spam,
+            **({"origin": origin} if origin else {}),
+            **({"alert": alert_ref} if alert_ref else {}),
         },
     )
     audit.record(
@@ -692,6 +691,70 @@ def tip_submit_mandatory(
         sector=sector.code,
         sector_details=details,
         files=files,
+    )
+
+
+MAX_ORIGIN_KEYS = 8
+_ORIGIN_KEY = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
+
+
+def _clean_origin(origin: dict[str, Any] | None) -> dict[str, Any]:
+    if not origin:
+        return {}
+    if not isinstance(origin, dict) or len(origin) > MAX_ORIGIN_KEYS:
+        raise ValidationError({"origin": _("Say where the tip came from in at most 8 short fields.")})
+    clean: dict[str, Any] = {}
+    for key, value in origin.items():
+        if not isinstance(key, str) or not _ORIGIN_KEY.match(key):
+            raise ValidationError({"origin": _("Say where the tip came from in at most 8 short fields.")})
+        if isinstance(value, bool) or not isinstance(value, int | str) or len(str(value)) > 100:
+            raise ValidationError({"origin": _("Say where the tip came from in at most 8 short fields.")})
+        clean[key] = value
+    return clean
+
+
+@refusals_audited
+def tip_submit_staff(
+    *,
+    actor: Any,
+    data: TipData,
+    idempotency_key: str,
+    alert_ref: str = "",
+    origin: dict[str, Any] | None = None,
+) -> Receipt:
+    """A lead entered by police staff, usually from another app (a screening reviewer's confirmed post, a command
+    centre's alert sighting). Validated, routed to the county of its place (the actor's own county when it has
+    none), prioritised, given SLA deadlines, keyed for duplicate search and audited like any tip.
+
+    `idempotency_key` names the source record (e.g. "alerts-sighting-12"): asking again returns the first tip's
+    receipt, whoever asks. `origin` records where the tip came from ({"app": "alerts", "sighting": 12});
+    `alert_ref` attaches it to that missing-child alert at once. Refusals are audited."""
+    if not actor.has_perm("tips.submit_staff_tip"):
+        raise PermissionDenied
+    idempotency_key = (idempotency_key or "").strip()
+    if not idempotency_key:
+        raise ValidationError({"idempotency_key": _("A staff tip needs a key naming where it came from.")})
+    _check_idempotency_key(idempotency_key)
+    alert_ref = (alert_ref or "").strip()
+    if alert_ref and (not alert_ref.isdigit() or len(alert_ref) > 18):
+        raise ValidationError({"alert_id": _("An alert number is digits only.")})
+    clean_origin = _clean_origin(origin)
+    idempotency_hash = hashlib.sha256(f"staff:{idempotency_key}".encode()).hexdigest()
+    existing = Tip.objects.filter(idempotency_hash=idempotency_hash).first()
+    if existing is not None:
+        return Receipt(existing, existing.reference, _secret_for_key(idempotency_hash), created=False)
+    clean = _validated(data)
+    clean.informant_name = clean.informant_name or actor.display_name or actor.get_username()
+    body = _body_hash(clean, {"staff": idempotency_key, "origin": clean_origin, "alert": alert_ref})
+    return _intake(
+        data=clean,
+        channel=Channel.STAFF,
+        idempotency_hash=idempotency_hash,
+        body=body,
+        source="",
+        reporter=actor,
+        origin=clean_origin,
+        alert_ref=alert_ref,
     )
 
 

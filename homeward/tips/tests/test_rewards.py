@@ -50,12 +50,14 @@ def test_full_reward_path_for_an_anonymous_informant(
         content_type="application/json",
     ).json()
     assert view["rewards"] == [{"id": reward.pk, "amount_yuan": 5000, "status": "approved", "claimed": False}]
-    claim = client.post(
-        f"/api/v1/tips/public/rewards/{reward.pk}/claim",
-        json.dumps({"reference": receipt.reference, "secret": receipt.secret}),
-        content_type="application/json",
-    )
+    with audit_rows() as rows:
+        claim = client.post(
+            f"/api/v1/tips/public/rewards/{reward.pk}/claim",
+            json.dumps({"reference": receipt.reference, "secret": receipt.secret}),
+            content_type="application/json",
+        )
     assert claim.status_code == 200
+    assert any(r.object_type == "tips.reward" and r.outcome == "success" for r in rows.new)
     code = claim.json()["claim_code"]
     again = client.post(
         f"/api/v1/tips/public/rewards/{reward.pk}/claim",
@@ -63,14 +65,17 @@ def test_full_reward_path_for_an_anonymous_informant(
         content_type="application/json",
     )
     assert again.status_code == 400
-    with pytest.raises(PermissionDenied):
+    with audit_rows() as rows, pytest.raises(PermissionDenied):
         services.reward_mark_paid(
             actor=personas.investigator_a, reward_id=reward.pk, payment_ref="PAY-1", claim_code="NOPE"
         )
-    paid = services.reward_mark_paid(
-        actor=personas.investigator_a, reward_id=reward.pk, payment_ref="PAY-1", claim_code=code
-    )
+    assert [r.outcome for r in rows.new] == ["denied"]  # the refused payment is on record
+    with audit_rows() as rows:
+        paid = services.reward_mark_paid(
+            actor=personas.investigator_a, reward_id=reward.pk, payment_ref="PAY-1", claim_code=code
+        )
     assert paid.status == "paid" and paid.paid_by == personas.investigator_a
+    assert [(r.action, r.object_type, r.outcome) for r in rows.new] == [("update", "tips.reward", "success")]
 
 
 def test_proposer_cannot_approve_own_reward(personas, public_tip, make_user, audit_rows):
