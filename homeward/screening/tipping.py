@@ -1,9 +1,6 @@
-"""The one place screening hands a confirmed post or cluster to the tips app.
-
-The tips app has no public service for a tip entered by staff yet. Until it does (`tips.services.tip_submit_staff
-(*, actor, data: TipData, idempotency_key: str) -> Receipt`, asked of the lead), this adapter runs the tips app's
-own validation and intake with the staff channel, so routing, SLA, keys, timeline and the tips audit row are the
-tips app's, not a copy.
+"""The one place screening hands a confirmed post or cluster to the tips app, through the tips app's public
+service for a staff-entered tip (`tips.services.tip_submit_staff`) and its key search (`tips.selectors
+.tips_with_key`): routing, SLA, keys, timeline and the tips audit row are the tips app's, not a copy.
 """
 
 from __future__ import annotations
@@ -34,33 +31,24 @@ def tip_data(**kwargs: Any) -> Any:
 
 
 def submit(*, actor: Any, data: Any, idempotency_key: str) -> TipRef:
-    """Create the tip (inside the caller's transaction)."""
+    """Create the tip (inside the caller's transaction); the same key returns the tip made the first time."""
     services = import_module("homeward.tips.services")
-    public = getattr(services, "tip_submit_staff", None)
-    if public is not None:
-        receipt = public(actor=actor, data=data, idempotency_key=idempotency_key)
-    else:
-        from homeward.tips.models import Channel
-
-        clean = services._validated(data)
-        receipt = services._intake(
-            data=clean,
-            channel=Channel.STAFF,
-            idempotency_hash=None,
-            body=services._body_hash(clean, {"screening": idempotency_key}),
-            source="",
-            reporter=actor,
-        )
+    receipt = services.tip_submit_staff(
+        actor=actor,
+        data=data,
+        idempotency_key=idempotency_key,
+        origin={"app": "screening", "source": idempotency_key},
+    )
     return TipRef(int(receipt.tip.pk), str(receipt.reference), str(receipt.tip.jurisdiction))
 
 
 def related_tips(*, actor: Any, kind: str, value: str) -> list[tuple[int, str]]:
-    """Tips (not from screening) holding the same phone or ID number, when the tips app offers a selector."""
-    selectors = import_module("homeward.tips.selectors")
-    finder = getattr(selectors, "tips_with_key", None)
-    if finder is None:
-        return []
+    """Tips holding the same phone or ID number that the actor may see."""
     tip_kind = {"phones": "phone", "id_numbers": "id_number"}.get(kind)
     if tip_kind is None:
         return []
-    return [(int(t.pk), str(t.reference)) for t in finder(actor=actor, kind=tip_kind, value=value)]
+    selectors = import_module("homeward.tips.selectors")
+    return [
+        (int(t.pk), str(t.reference))
+        for t in selectors.tips_with_key(actor=actor, kind=tip_kind, value=value)
+    ]
