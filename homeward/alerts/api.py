@@ -110,12 +110,17 @@ class SightingOut(Schema):
     distance_km: float | None
     status: str
     follow_up: str
+    tip_id: int | None
+    tip_reference: str
+    case_id: int | None
+    case_number: str
 
 
 class ReviewIn(StrictSchema):
     status: Literal["useful", "not_useful", "duplicate"]
     follow_up: Literal["", "lead", "case_action"] = ""
     note: str = Field("", max_length=500)
+    case_id: int | None = Field(None, ge=1)
 
 
 class AttemptOut(Schema):
@@ -184,6 +189,7 @@ def review_sighting(request: HttpRequest, sighting_id: int, payload: ReviewIn) -
         status=payload.status,
         follow_up=payload.follow_up,
         note=payload.note,
+        case_id=payload.case_id,
     )
 
 

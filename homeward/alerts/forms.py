@@ -212,6 +212,7 @@ class ReviewForm(forms.Form):
     )
     follow_up = forms.ChoiceField(label=_("Turn into"), choices=FollowUp.choices, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    case_id = forms.IntegerField(label=_("Case (id)"), min_value=1, required=False)
 
 
 class PartnerForm(forms.Form):

@@ -286,6 +286,12 @@ class Sighting(JurisdictionalModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # What the follow-up made, in the apps that own it (ids, checked through their services when made).
+    tip_id = models.BigIntegerField(null=True, blank=True)
+    tip_reference = models.CharField(_("tip"), max_length=14, blank=True)
+    case_id = models.BigIntegerField(null=True, blank=True)
+    case_number = models.CharField(_("case"), max_length=24, blank=True)
+    case_entry_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -51,6 +51,7 @@ from homeward.alerts.models import (
 from homeward.alerts.selectors import alert_get, sighting_get
 from homeward.audit import services as audit
 from homeward.audit.models import AuditAction
+from homeward.audit.refusals import kept_refusals
 from homeward.engines.cap import (
     RegionIndex,
     ServiceRegion,
@@ -103,7 +104,8 @@ def _guarded(perm: str, object_type: str = "alerts.alert") -> Callable[[F], F]:
     write transaction opens: a refusal's audit row must survive the rollback of the refused write."""
 
     def decorator(function: F) -> F:
-        atomic = transaction.atomic(function)
+        # One transaction; denials recorded inside (e.g. by another app's service it calls) survive a rollback.
+        atomic = kept_refusals(function)
 
         @wraps(function)
         def wrapper(*, actor: Any, **kwargs: Any) -> Any:
@@ -1162,11 +1164,113 @@ def _is_uuid(value: Any) -> bool:
     return True
 
 
+def _sighting_text(sighting: Sighting, note: str) -> str:
+    lines = [
+        _("Sighting %(id)s of missing-child alert %(alert)s, seen %(at)s.")
+        % {
+            "id": sighting.pk,
+            "alert": sighting.alert_id,
+            "at": timezone.localtime(sighting.seen_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        _("What was seen: %(text)s") % {"text": sighting.what_seen[:2500]},
+    ]
+    if sighting.place:
+        lines.append(_("Where: %(place)s") % {"place": sighting.place})
+    if sighting.distance_km is not None:
+        lines.append(_("%(km).1f km from the last-seen place.") % {"km": sighting.distance_km})
+    if note.strip():
+        lines.append(_("Reviewer's note: %(note)s") % {"note": note.strip()})
+    return "\n".join(lines)
+
+
+def _sighting_to_tip(actor: Any, sighting: Sighting, note: str) -> None:
+    """A useful sighting becomes a tip in the tips app: routed to the county where the child was seen, attached
+    to the alert, with the informant's contact kept as the tips app keeps informants'. Once per sighting."""
+    from homeward.people.validators import clean_phone
+    from homeward.tips.services import TipData, tip_submit_staff
+
+    contact = sighting.contact.strip()
+    try:
+        phone = clean_phone(contact) if contact else ""
+    except ValidationError:
+        phone = ""
+    receipt = tip_submit_staff(
+        actor=actor,
+        data=TipData(
+            category="child_missing",
+            description=_sighting_text(sighting, note),
+            seen_at=min(sighting.seen_at, timezone.now()),
+            address=sighting.place,
+            lat=sighting.lat,
+            lon=sighting.lon,
+            division_code=sighting.division,
+            informant_phone=phone,
+            informant_name="" if phone else contact[:60],
+            child_involved=True,
+        ),
+        idempotency_key=f"alerts-sighting-{sighting.pk}",
+        alert_ref=str(sighting.alert_id),
+        origin={"app": "alerts", "alert": sighting.alert_id, "sighting": sighting.pk},
+    )
+    sighting.tip_id, sighting.tip_reference = receipt.tip.pk, receipt.reference
+
+
+def _sighting_to_case(actor: Any, sighting: Sighting, note: str, case_id: Any) -> None:
+    """A useful sighting becomes an action in the log of the case that links the alert (the one named by
+    `case_id` when several do). Once per sighting."""
+    from homeward.cases.selectors import cases_linked_to
+    from homeward.cases.services import entry_add
+
+    linked = list(cases_linked_to(actor=actor, kind="alert", target_id=sighting.alert_id)[:20])
+    if case_id not in (None, ""):
+        case = next((c for c in linked if str(c.pk) == str(case_id)), None)
+        if case is None:
+            raise ValidationError(
+                {"case_id": [_("That case does not link this alert, or you may not see it.")]}
+            )
+    elif len(linked) == 1:
+        case = linked[0]
+    elif not linked:
+        raise ValidationError(
+            {
+                "follow_up": [
+                    _(
+                        "No case links this alert yet: link the alert from its case, or make the sighting a lead."
+                    )
+                ]
+            }
+        )
+    else:
+        raise ValidationError(
+            {
+                "case_id": [
+                    _("Several cases link this alert: say which case (%(ids)s).")
+                    % {"ids": ", ".join(str(c.pk) for c in linked)}
+                ]
+            }
+        )
+    entry = entry_add(
+        actor=actor,
+        case_id=case.pk,
+        kind="action",
+        text=_sighting_text(sighting, note),
+        occurred_at=min(sighting.seen_at, timezone.now()),
+    )
+    sighting.case_id, sighting.case_number, sighting.case_entry_id = case.pk, case.number, entry.pk
+
+
 @_guarded("alerts.review_sighting", "alerts.sighting")
 def sighting_review(
-    *, actor: Any, sighting_id: Any, status: str, follow_up: str = "", note: str = ""
+    *,
+    actor: Any,
+    sighting_id: Any,
+    status: str,
+    follow_up: str = "",
+    note: str = "",
+    case_id: Any = None,
 ) -> Sighting:
-    """Mark a sighting useful / not useful / duplicate, and optionally turn it into a lead or a case action."""
+    """Mark a sighting useful / not useful / duplicate, and optionally turn it into a lead (a tip in the tips app,
+    attached to the alert) or a case action (an entry in the log of the case that links the alert)."""
     sighting = sighting_get(actor=actor, sighting_id=sighting_id, purpose="review", audit_read=False)
     errors: dict[str, list[str]] = {}
     if status not in SightingStatus.values or status == SightingStatus.NEW:
@@ -1187,12 +1291,21 @@ def sighting_review(
     sighting.follow_up_note = note.strip()
     sighting.reviewed_by = actor
     sighting.reviewed_at = timezone.now()
+    if follow_up == FollowUp.LEAD and sighting.tip_id is None:
+        _sighting_to_tip(actor, sighting, note)
+    elif follow_up == FollowUp.CASE_ACTION and sighting.case_entry_id is None:
+        _sighting_to_case(actor, sighting, note, case_id)
     sighting.save()
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=sighting,
-        detail={"status": status, "follow_up": follow_up},
+        detail={
+            "status": status,
+            "follow_up": follow_up,
+            **({"tip": sighting.tip_id} if sighting.tip_id else {}),
+            **({"case": sighting.case_id, "case_entry": sighting.case_entry_id} if sighting.case_id else {}),
+        },
     )
     return sighting
 

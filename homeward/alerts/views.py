@@ -261,6 +261,7 @@ def review_view(request: HttpRequest, sighting_id: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 follow_up=form.cleaned_data["follow_up"] or "",
                 note=form.cleaned_data["note"],
+                case_id=form.cleaned_data["case_id"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

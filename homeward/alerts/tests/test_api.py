@@ -107,12 +107,19 @@ def test_sightings_api_and_review(api, client, cc, login):
     rows = client.get(f"/api/v1/alerts/{alert.pk}/sightings").json()
     assert len(rows) == 1 and rows[0]["place"] == "锦里门口"
     assert len(client.get("/api/v1/alerts/sightings").json()) == 1
-    reviewed = api(
+    no_case = api(
         "post",
         f"/api/v1/alerts/sightings/{rows[0]['id']}/review",
         {"status": "useful", "follow_up": "case_action"},
     )
-    assert reviewed.status_code == 200 and reviewed.json()["follow_up"] == "case_action"
+    assert no_case.status_code == 400 and "follow_up" in no_case.json()["detail"]
+    reviewed = api(
+        "post",
+        f"/api/v1/alerts/sightings/{rows[0]['id']}/review",
+        {"status": "useful", "follow_up": "lead"},
+    )
+    assert reviewed.status_code == 200 and reviewed.json()["follow_up"] == "lead"
+    assert reviewed.json()["tip_id"] and len(reviewed.json()["tip_reference"]) == 14
     assert (
         api("post", f"/api/v1/alerts/sightings/{rows[0]['id']}/review", {"status": "nope"}).status_code == 422
     )

@@ -124,9 +124,14 @@ def test_review_marks_and_turns_into_a_lead(cc, released, client, login, audit_r
         services.sighting_review(
             actor=cc.a, sighting_id=sighting.pk, status="useful", follow_up="lead", note="派员核查"
         )
-    assert [(r.object_type, r.action) for r in rows.new] == [("alerts.sighting", "update")]
+    # the lead is a real tip (audited by the tips app), and the review is audited by alerts
+    assert [(r.object_type, r.action) for r in rows.new] == [
+        ("tips.tip", "create"),
+        ("alerts.sighting", "update"),
+    ]
     sighting.refresh_from_db()
     assert sighting.status == "useful" and sighting.follow_up == "lead" and sighting.reviewed_by == cc.a
+    assert sighting.tip_id is not None
     from django.core.exceptions import ValidationError
     from django.http import Http404
 
@@ -141,3 +146,117 @@ def test_review_marks_and_turns_into_a_lead(cc, released, client, login, audit_r
     assert response.status_code == 302
     sighting.refresh_from_db()
     assert sighting.status == "duplicate"
+
+
+def test_a_lead_is_a_tip_linked_to_the_sighting_and_the_alert_once(cc, released, client, login):
+    from homeward.tips.models import Channel, Tip
+
+    alert = released()
+    client.post(f"/alerts/{alert.public_id}/sighting/", _form())
+    sighting = Sighting.objects.get()
+    services.sighting_review(
+        actor=cc.a, sighting_id=sighting.pk, status="useful", follow_up="lead", note="派员核查"
+    )
+    sighting.refresh_from_db()
+    tip = Tip.objects.get()
+    assert (sighting.tip_id, sighting.tip_reference) == (tip.pk, tip.reference)
+    assert tip.channel == Channel.STAFF and tip.alert_ref == str(alert.pk) and tip.reporter == cc.a
+    assert tip.origin == {"app": "alerts", "alert": alert.pk, "sighting": sighting.pk}
+    assert "红色上衣" in tip.description and "派员核查" in tip.description and tip.child_involved
+    assert tip.informant_phone == "+8613900000000"  # the sighting's contact, kept as the tips app keeps it
+    assert (tip.lat, tip.lon) == (sighting.lat, sighting.lon)
+    # reviewing again does not make a second tip
+    services.sighting_review(actor=cc.a, sighting_id=sighting.pk, status="useful", follow_up="lead")
+    assert Tip.objects.count() == 1
+    login(cc.a)
+    rows = client.get("/staff/alerts/queue/rows/").content.decode()
+    assert f"/staff/tips/{tip.pk}/" in rows and tip.reference in rows
+
+
+@pytest.fixture
+def case_leader(personas, make_user):
+    from homeward.accounts.roles import Role
+
+    return make_user("leader_a", personas.police_a, [Role.CASE_LEADER])
+
+
+def _case_linking(alert, actor, leader, summary="一名8岁男童在武侯区走失，疑被拐带。"):
+    from datetime import date
+
+    from conftest import COUNTY_A
+    from homeward.cases.services import CaseData, case_link_add, case_register
+
+    today = timezone.localdate()
+    case = case_register(
+        actor=actor,
+        data=CaseData(
+            case_type="trafficking_children",
+            summary=summary,
+            jurisdiction=COUNTY_A,
+            reported_on=today,
+            registered_on=today,
+            leader=leader.username,
+        ),
+    )
+    assert isinstance(today, date)
+    case_link_add(actor=actor, case_id=case.pk, kind="alert", target_id=str(alert.pk))
+    return case
+
+
+def test_a_case_action_is_an_entry_in_the_log_of_the_case_that_links_the_alert(
+    cc, released, client, case_leader
+):
+    from django.core.exceptions import ValidationError
+
+    from homeward.cases.models import CaseEntry
+
+    alert = released()
+    client.post(f"/alerts/{alert.public_id}/sighting/", _form())
+    sighting = Sighting.objects.get()
+    with pytest.raises(ValidationError) as no_case:
+        services.sighting_review(
+            actor=cc.a, sighting_id=sighting.pk, status="useful", follow_up="case_action"
+        )
+    assert "follow_up" in no_case.value.message_dict
+    sighting.refresh_from_db()
+    assert sighting.status == "new"  # nothing half-written
+    case = _case_linking(alert, cc.a, case_leader)
+    services.sighting_review(
+        actor=cc.a, sighting_id=sighting.pk, status="useful", follow_up="case_action", note="调取地铁监控"
+    )
+    sighting.refresh_from_db()
+    entry = CaseEntry.objects.get(case=case)
+    assert (sighting.case_id, sighting.case_number, sighting.case_entry_id) == (
+        case.pk,
+        case.number,
+        entry.pk,
+    )
+    assert entry.kind == "action" and entry.author == cc.a
+    assert "红色上衣" in entry.text and "调取地铁监控" in entry.text and str(sighting.pk) in entry.text
+    # once per sighting
+    services.sighting_review(actor=cc.a, sighting_id=sighting.pk, status="useful", follow_up="case_action")
+    assert CaseEntry.objects.filter(case=case).count() == 1
+
+
+def test_with_several_linked_cases_the_officer_names_one(cc, released, client, case_leader):
+    from django.core.exceptions import ValidationError
+
+    from homeward.cases.models import CaseEntry
+
+    alert = released()
+    client.post(f"/alerts/{alert.public_id}/sighting/", _form())
+    sighting = Sighting.objects.get()
+    first = _case_linking(alert, cc.a, case_leader)
+    second = _case_linking(alert, cc.a, case_leader, summary="同一名男童，另案调查的团伙。")
+    for case_id in (None, 999999):
+        with pytest.raises(ValidationError) as which:
+            services.sighting_review(
+                actor=cc.a, sighting_id=sighting.pk, status="useful", follow_up="case_action", case_id=case_id
+            )
+        assert "case_id" in which.value.message_dict
+    assert not CaseEntry.objects.exists()
+    services.sighting_review(
+        actor=cc.a, sighting_id=sighting.pk, status="useful", follow_up="case_action", case_id=second.pk
+    )
+    assert list(CaseEntry.objects.values_list("case_id", flat=True)) == [second.pk]
+    assert first.pk != second.pk
