@@ -19,7 +19,7 @@ import argparse
 import random
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -43,20 +43,32 @@ def clues(f: FoundRecord, m: MissingRecord) -> int:
 
 def evaluate(
     index: MatchIndex, queries: list[tuple[MissingRecord, FoundRecord]], rng: random.Random
-) -> tuple[np.ndarray, list[float], list[float]]:
-    """Rank of the true report (99 = not in the top 10), true-pair and false-pair probabilities."""
+) -> tuple[np.ndarray, list[float], list[float], list[str]]:
+    """Rank of the true report (99 = not in the top 10), true-pair and false-pair probabilities,
+    and for each true report outside the top 10 why: the hard rule it broke, or its rank."""
     ranks = []
     true_p: list[float] = []
     false_p: list[float] = []
+    lost: list[str] = []
     for m, f in queries:
         cands = index.match(f, top=10)
         ids = [c.missing_id for c in cands]
         ranks.append(ids.index(m.id) if m.id in ids else 99)
-        true_p.append(index.score(m.id, f).probability)
+        true_score = index.score(m.id, f)
+        true_p.append(true_score.probability)
+        if m.id not in ids:
+            if true_score.conflicts:
+                lost.append("hard_rule_" + "+".join(true_score.conflicts))
+            else:
+                deeper = [c.missing_id for c in index.match(f, top=500)]
+                rank = deeper.index(m.id) + 1 if m.id in deeper else 501
+                lost.append(
+                    "outranked_" + ("11to50" if rank <= 50 else "51to500" if rank <= 500 else "over500")
+                )
         others = [i for i in index.consistent_ids(f) if i != m.id]
         for i in rng.sample(others, min(5, len(others))):
             false_p.append(index.score(i, f).probability)
-    return np.array(ranks), true_p, false_p
+    return np.array(ranks), true_p, false_p, lost
 
 
 def quantiles(x: list[float]) -> str:
@@ -100,7 +112,7 @@ def main() -> None:
           f"build_and_index_s={t_index:.1f} fit_pairs={len(pairs)} fit_s={t_fit:.1f}")  # fmt: skip
     for label, weights in (("default", DEFAULT_WEIGHTS), ("fitted", fitted)):
         index.weights = weights
-        ranks, tp, fp = evaluate(index, test, random.Random(args.seed + 1))
+        ranks, tp, fp, lost = evaluate(index, test, random.Random(args.seed + 1))
         print(f"BENCH linkage_recall weights={label} pool={pool} n={len(ranks)} "
               f"recall_at_1={np.mean(ranks == 0):.3f} recall_at_10={np.mean(ranks < 10):.3f}")  # fmt: skip
         groups: dict[str, list[bool]] = defaultdict(list)
@@ -111,6 +123,9 @@ def main() -> None:
         for k in sorted(groups):
             print(f"BENCH linkage_recall_by_clues weights={label} clues={k} n={len(groups[k])} "
                   f"recall_at_10={np.mean(groups[k]):.3f}")  # fmt: skip
+        causes = Counter(lost)
+        print(f"BENCH linkage_lost weights={label} lost={len(lost)} "
+              + " ".join(f"{k}={v}" for k, v in sorted(causes.items())))  # fmt: skip
         print(f"BENCH linkage_scores weights={label} pairs=true n={len(tp)} {quantiles(tp)}")
         print(f"BENCH linkage_scores weights={label} pairs=false n={len(fp)} {quantiles(fp)}")
     print("BENCH linkage_fitted_weights " + " ".join(

@@ -192,11 +192,56 @@ def _kth_largest(values: FloatArray, k: int) -> float:
 
 
 class _Levels(dict[str, IntArray]):
-    """Comparison level of each field for the selected rows (``-1`` = missing)."""
+    """Comparison level of each field for the selected rows (``-1`` = missing).
+
+    ``adjust`` holds, per field, the few rows whose weight differs from their level's weight
+    (term-frequency adjustment: rows and the weight to add).
+    """
 
     def __init__(self, absent: IntArray) -> None:
         super().__init__()
         self.absent = absent
+        self.adjust: dict[str, tuple[IntArray, FloatArray]] = {}
+
+
+_TF_CAP = 3.0  # largest term-frequency adjustment either way (natural log units)
+_TF_MIN_REPORTS = 200  # below this many values, frequencies say too little to adjust
+
+
+class _ValueFrequencies:
+    """How many live reports hold each value of one column (term frequencies).
+
+    Agreeing on a rare given name is stronger evidence than agreeing on a common one: the
+    chance that two different people share the value ``v`` is its frequency ``p_v``, against
+    ``sum(p^2)`` for a value drawn at random, so the level's weight is adjusted by
+    ``log(sum(p^2) / p_v)`` (the Fellegi–Sunter term-frequency adjustment, as in splink).
+    """
+
+    def __init__(self) -> None:
+        self.count: dict[int, int] = {}
+        self.total = 0
+        self.sum_sq = 0
+
+    def add(self, v: int) -> None:
+        if v >= 0:
+            c = self.count.get(v, 0)
+            self.count[v] = c + 1
+            self.total += 1
+            self.sum_sq += 2 * c + 1
+
+    def drop(self, v: int) -> None:
+        c = self.count.get(v, 0)
+        if v >= 0 and c > 0:
+            self.count[v] = c - 1
+            self.total -= 1
+            self.sum_sq -= 2 * c - 1
+
+    def adjustment(self, v: int) -> float:
+        c = self.count.get(v, 0)
+        if c <= 0 or self.total < _TF_MIN_REPORTS:
+            return 0.0
+        ratio = (self.sum_sq / self.total) / c  # = sum(p^2) / p_v
+        return max(-_TF_CAP, min(_TF_CAP, math.log(ratio)))
 
 
 _KEY_SEX = 10_000  # block key = sex * _KEY_SEX + birth year + 1 (0 = unknown year)
@@ -260,6 +305,7 @@ class MatchIndex:
         self._block_arrays: dict[tuple[int, int], IntArray] = {}
         self.compact_threshold = 20_000
         self._excluded: set[tuple[str, str]] = set()
+        self._freq = {"giv_han": _ValueFrequencies(), "giv_py": _ValueFrequencies()}
         self._grow(1024)
 
     @property
@@ -344,6 +390,8 @@ class MatchIndex:
                         col[start + i] = v
         for i, (rec_id, enc) in enumerate(rows):
             row = start + i
+            for name, freq in self._freq.items():
+                freq.add(enc.get(name, -1))
             self._ids.append(rec_id)
             self._row_of[rec_id] = row
             key = (int(enc.get("sex", 0)), int(enc.get("by", -1)))
@@ -386,6 +434,8 @@ class MatchIndex:
         if row is None:
             return False
         self._alive[row] = False
+        for name, freq in self._freq.items():
+            freq.drop(int(self._cols[name][row]))
         return True
 
     def exclude(self, missing_id: str, found_id: str) -> None:
@@ -679,6 +729,7 @@ class MatchIndex:
                 sur_lv = np.where(has_sur, s_best, -1)
             giv_lv = np.where(has_syl, g_best, -1)
             nick_lv = np.where(has_nick, k_best, -1)
+            self._given_name_frequencies(q, g_best, giv_h, giv_p, L)
         L["surname"], L["given_name"], L["nickname"] = sur_lv, giv_lv, nick_lv
 
         # parents
@@ -828,6 +879,33 @@ class MatchIndex:
                 lv[d2 < 15.0**2] = 4
         return lv
 
+    def _given_name_frequencies(
+        self, q: _Query, g_best: npt.NDArray[np.int8], giv_h: np.ndarray, giv_p: np.ndarray, L: _Levels
+    ) -> None:
+        """Term-frequency adjustments for the rows whose given name agrees in pinyin or exactly.
+
+        Weights stay monotone: an adjusted "pinyin" never falls below "one_syllable", and an
+        adjusted "exact" never below the same name's adjusted "pinyin".
+        """
+        rows = np.flatnonzero(g_best >= 3)
+        if not len(rows):
+            return
+        base = self.weights.levels["given_name"]
+        lvl, gh, gp = g_best[rows], giv_h[rows], giv_p[rows]
+        best = np.full(len(rows), -np.inf)
+        for v in q.variants:
+            if v.giv_py == _ABSENT:
+                continue
+            w_py = max(base[2], base[3] + self._freq["giv_py"].adjustment(v.giv_py))
+            best = np.where((lvl == 3) & (gp == v.giv_py), np.maximum(best, w_py), best)
+            if v.giv_han != _ABSENT:
+                w_ex = max(w_py, base[4] + self._freq["giv_han"].adjustment(v.giv_han))
+                best = np.where((lvl == 4) & (gh == v.giv_han), np.maximum(best, w_ex), best)
+        delta = np.where(np.isfinite(best), best - np.take(np.asarray(base), lvl), 0.0)
+        keep = delta != 0.0
+        if keep.any():
+            L.adjust["given_name"] = (rows[keep], delta[keep])
+
     def _totals(self, L: _Levels) -> FloatArray:
         total = np.zeros(len(L.absent), dtype=np.float64)
         for name in FIELD_NAMES:
@@ -836,6 +914,8 @@ class MatchIndex:
                 continue  # the found person says nothing on this field: weight 0
             # Tables are indexed by level + 1; index -1 (level -2) never occurs, index 0 is missing.
             total += np.take(self._tables[name], lv)
+        for rows, delta in L.adjust.values():
+            total[rows] += delta
         return total
 
     def _reasons(self, L: _Levels, i: int, q: _Query, row: int) -> dict[str, Reason]:
@@ -857,7 +937,14 @@ class MatchIndex:
                 ds = [x for x in ds if not math.isnan(x)]
                 if ds:
                     detail = f"{min(ds):.0f} km"
-            out[name] = Reason(levels[lv], float(self.weights.levels[name][lv]), detail)
+            weight = float(self.weights.levels[name][lv])
+            if name in L.adjust:
+                rows, delta = L.adjust[name]
+                hit = np.flatnonzero(rows == i)
+                if len(hit):
+                    weight += float(delta[hit[0]])
+                    detail = "rare name" if delta[hit[0]] > 0 else "common name"
+            out[name] = Reason(levels[lv], weight, detail)
         return out
 
     # -- public matching ---------------------------------------------------------------------

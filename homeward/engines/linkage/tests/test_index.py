@@ -133,3 +133,31 @@ def test_match_many_in_worker_processes_equals_match(world) -> None:  # type: ig
     one = idx.match_many(founds, top=5)
     two = idx.match_many(founds, top=5, workers=2)
     assert two == one == [idx.match(f, top=5) for f in founds]
+
+
+def test_rare_given_name_weighs_more_than_a_common_one(
+    report: MissingRecord, bare_found: FoundRecord
+) -> None:
+    from homeward.engines.linkage.model import DEFAULT_WEIGHTS
+
+    idx = MatchIndex()
+    given = ["伟"] * 150 + ["芳"] * 100 + [f"{a}{b}" for a in "明红华" for b in "山川林"]
+    idx.add_many(dataclasses.replace(report, id=f"m{i}", name="王" + g) for i, g in enumerate(given))
+    idx.add(dataclasses.replace(report, id="rare", name="李枫峰"))
+    idx.add(dataclasses.replace(report, id="common", name="李伟"))
+    base = DEFAULT_WEIGHTS.levels["given_name"]
+    rare = idx.score("rare", dataclasses.replace(bare_found, name="张枫峰")).reasons["given_name"]
+    common = idx.score("common", dataclasses.replace(bare_found, name="张伟")).reasons["given_name"]
+    assert rare.level == common.level == "exact"
+    assert rare.weight > base[4] > common.weight >= base[3]  # never below the "pinyin" level
+    assert rare.detail == "rare name" and common.detail == "common name"
+    # a homophone of the rare name: "pinyin" level, also raised, but not above the exact match
+    homophone = idx.score("rare", dataclasses.replace(bare_found, name="张峰枫")).reasons["given_name"]
+    assert homophone.level in ("pinyin", "one_syllable")
+    # the ranking follows: the rare-name report comes first for a found person called 枫峰
+    assert idx.match(dataclasses.replace(bare_found, name="张枫峰"), top=1)[0].missing_id == "rare"
+    # removing reports updates the frequencies: with fewer 伟, agreeing on 伟 says more
+    for i in range(60):
+        idx.remove(f"m{i}")
+    after = idx.score("common", dataclasses.replace(bare_found, name="张伟")).reasons["given_name"]
+    assert len(idx) >= 200 and common.weight < after.weight
