@@ -36,6 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/homeward_bench")
+DB_NAME = urlsplit(PG_URL).path.lstrip("/") or "homeward_bench"
 
 ADDRESSES = [
     "成都市武侯区人民南路四段",
@@ -118,12 +119,41 @@ for name, code in (("武侯公安分局", "510107"), ("金牛公安分局", "510
 
 
 def prepare(env: dict[str, str]) -> None:
-    database_admin("DROP DATABASE IF EXISTS homeward_bench")
-    database_admin("CREATE DATABASE homeward_bench")
+    database_admin(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
+    database_admin(f'CREATE DATABASE "{DB_NAME}"')
     manage = [PYTHON, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "load_regions"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     subprocess.run([*manage, "shell", "-c", SETUP], env=env, check=True, cwd=ROOT)
+
+
+AUDIT_STATE = (
+    "from homeward.audit.models import AuditEvent; from homeward.audit.verification import verify_chain; "
+    "r = verify_chain(); print(AuditEvent.objects.count(), r.pending, int(r.ok))"
+)
+
+
+def audit_state(env: dict[str, str]) -> tuple[int, int, bool]:
+    """(audit rows, rows still waiting to be chained, chain verifies) after the load; nothing chained by hand."""
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), "shell", "-c", AUDIT_STATE],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    rows, pending, ok = out.stdout.strip().splitlines()[-1].split()
+    return int(rows), int(pending), ok == "1"
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:  # a loaded machine: do not let a slow graceful stop lose the figures
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
 
 
 def stored_tips(env: dict[str, str]) -> int:
@@ -325,11 +355,13 @@ def main() -> None:
         warm_stored = stored_tips(env)
         base_rps, base_lat = asyncio.run(baseline(port, min(5.0, seconds / 2), args.concurrency))
         load, elapsed = asyncio.run(run_load(port, seconds, args.concurrency, args.retry_share))
+        stop(proc)
         stored = stored_tips(env) - warm_stored
+        rows, pending, chain_ok = audit_state(env)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-        database_admin("DROP DATABASE IF EXISTS homeward_bench")
+        if proc.poll() is None:
+            stop(proc)
+        database_admin(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
         config.unlink(missing_ok=True)
     acknowledged = len(load.receipts())
     ok = sum(n for s, n in load.statuses.items() if s in (200, 201))
@@ -343,7 +375,8 @@ def main() -> None:
         f"requests={load.sent} ok={ok} acknowledged={acknowledged} stored={stored} lost={acknowledged - stored} "
         f"retried_keys_same_receipt={same} retried_keys_new_receipt={different} "
         f"errors={load.sent - ok} statuses={json.dumps(load.statuses, separators=(',', ':'))} "
-        f"seconds={elapsed:.1f} concurrency={args.concurrency} workers={args.workers}"
+        f"seconds={elapsed:.1f} concurrency={args.concurrency} workers={args.workers} "
+        f"audit_rows={rows} audit_pending_after_run={pending} audit_chain_ok={chain_ok}"
     )
     print(
         "BENCH tips_intake_baseline "
