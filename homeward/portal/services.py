@@ -112,7 +112,10 @@ def _tracing_data(data: RegistrationInput) -> tracing.RegistrationData:
                 missing_address=data.lost_place,
                 dialect=data.dialect,
                 marks=data.marks,
-                circumstances=data.story,
+                # the report has no list of places or relatives: what the family typed joins the circumstances
+                circumstances="\n".join(
+                    [data.story, *data.remembered_places, *data.remembered_names]
+                ).strip(),
                 family_gave_dna=False,
             ),
         )

@@ -131,6 +131,14 @@ def test_registrations_are_rate_limited_per_address(client, personas):
     assert FamilySearchRegistration.objects.count() == services.REGISTRATION_RATE[0]
 
 
+def test_family_registration_keeps_every_remembered_detail(personas, registered):
+    code, _secret = registered(remembered_places="家门口的石桥", remembered_names="外婆叫王桂芳")
+    report = FamilySearchRegistration.objects.get(receipt_code=code).tracing_registration.report
+    assert report is not None and report.nicknames == ["宝宝", "小宝"] and report.marks == ["左耳后有痣"]
+    assert "家门口的石桥" in report.circumstances and "外婆叫王桂芳" in report.circumstances
+    assert report.missing_date is not None and report.missing_date.year == 2016
+
+
 def test_adult_registration_becomes_a_found_person_record(client, personas, registered):
     code, _secret = registered(kind="adult", remembered_places="大黄桷树\n火车站", nicknames="军军")
     inner = FamilySearchRegistration.objects.get(receipt_code=code).tracing_registration
