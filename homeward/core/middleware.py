@@ -1,9 +1,10 @@
-"""Middleware that records who is calling from where, for the audit trail."""
+"""Middleware: who is calling from where (for the audit trail); the Permissions-Policy header."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from homeward.core import context
@@ -29,4 +30,20 @@ class RequestContextMiddleware:
         with context.use(ctx):
             response = self.get_response(request)
         response["X-Request-ID"] = ctx.request_id
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Sends `Permissions-Policy` (settings.PERMISSIONS_POLICY): the public portal may ask for the visitor's location
+    on its own pages; camera, microphone, payment and the like are off everywhere. Django has no setting for it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        policy: dict[str, list[str]] = getattr(settings, "PERMISSIONS_POLICY", {})
+        self.header = ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in policy.items())
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
         return response
