@@ -32,6 +32,7 @@ and what changes (the slots: contacts, prices, places).
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
@@ -165,6 +166,14 @@ class Template:
         return [list(dict.fromkeys(v)) for v in self.slots if any(v)]
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _min_count(similarity: float, num_perm: int) -> int:
+    """Fewest equal hash values out of ``num_perm`` that make an estimated similarity >= ``similarity``."""
+    return next((c for c in range(num_perm + 1) if c / num_perm >= similarity), num_perm + 1)
+
+
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: list[int] = []
@@ -225,6 +234,11 @@ class Clusterer:
         self.index = index
         self._b, self._r = int(self._lsh.b), int(self._lsh.r)
         self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(self._b)]
+        self._gets = [t.get for t in self._tables]
+        # Similarities are compared as counts of equal hash values: ``count >= need`` is exactly
+        # ``count / num_perm >= threshold`` without a float mean per candidate.
+        self._need = _min_count(threshold, num_perm)
+        self._need_rep = _min_count(self.represented_at, num_perm)
         self.indexed = 0  # prototypes inserted into the index
         self.candidates_checked = 0
         self._uf = _UnionFind()
@@ -284,11 +298,12 @@ class Clusterer:
         if keys is None:
             mh = LeanMinHash(seed=self._perm.seed, hashvalues=sig, scheme="affine32")
             return np.fromiter(self._lsh.query(mh), dtype=np.int64)
-        found: set[int] = set()
-        for table, key in zip(self._tables, keys, strict=True):
-            bucket = table.get(key)
-            if bucket:
-                found.update(bucket)
+        hits = [b for b in map(operator.call, self._gets, keys) if b]
+        if not hits:
+            return _NONE
+        if len(hits) == 1:
+            return np.array(hits[0], dtype=np.int64)
+        found = set().union(*hits)
         return np.fromiter(found, dtype=np.int64, count=len(found))
 
     def _index(self, idx: int, sig: np.ndarray, keys: list[bytes] | None) -> None:
@@ -319,15 +334,17 @@ class Clusterer:
         if has_text:
             cands = self._candidates(idx, sig, keys)
             self.candidates_checked += len(cands)
-            best = 0.0
+            best = 0
             if len(cands):
-                sims = (self._sigs[cands] == sig).mean(axis=1)
-                best = float(sims.max())
-                for c in cands[sims >= self.threshold]:
-                    if self._uf.find(int(c)) != self._uf.find(idx):
-                        self._uf.union(int(c), idx)
-                        self.links["text"] += 1
-            if best < self.represented_at:
+                same = np.count_nonzero(self._sigs[cands] == sig, axis=1)
+                best = int(same.max())
+                if best >= self._need:
+                    find = self._uf.find
+                    for c in cands[same >= self._need].tolist():
+                        if find(c) != find(idx):
+                            self._uf.union(c, idx)
+                            self.links["text"] += 1
+            if best < self._need_rep:
                 self._index(idx, sig, keys)
         for contact in contacts:
             owner = self._contact_owner.setdefault(contact, idx)

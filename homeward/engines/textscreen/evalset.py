@@ -221,6 +221,41 @@ _INNOCENT_TEMPLATES: list[_T] = [
     (None, "{place}办理出生医学证明流程咨询，请携带父母身份证到医院，{contact}"),
     (None, "二手手机出售，{place}面交，{price}，订单号{order}，{contact}{f}"),
 ]
+# Held-out wordings, written separately from the templates above and from the lexicon: trafficking
+# posts paraphrased without the stock slang (no 送养/营养费/蓝宝/出生证 …), and innocent posts that
+# use the same words as the trafficking templates (pet adoption, legal job ads, matchmaking,
+# charity, adoption through the civil-affairs office).  A classifier trained on the templates above
+# and scored on these measures how far it generalises past the wordings it saw; the lexicon was
+# written from the templates above, so the lexicon figure on these is honest too.
+_HELDOUT_CAMPAIGN_TEMPLATES: list[_T] = [
+    (ADOPTION, "家里孩子太多实在带不过来，{place}满月小男孩找个好人家，对方表示点心意{price}即可，{contact}"),
+    (ADOPTION, "{place}有个宝宝想给他找新爸妈，男孩，不用去民政局办，给{price}红包就行，{contact}{f}"),
+    (ADOPTION, "没孩子的夫妻联系我，{place}医院刚生的，手续我来搞定，孩子抱走前付{price}，{contact}"),
+    (
+        BRIDE,
+        "给家里光棍儿子找媳妇的看过来，{place}有国外女孩，保证能生，人跑了退钱，总共{price}，{contact}{f}",
+    ),
+    (BRIDE, "{place}介绍柬埔寨女孩结婚，十八九岁，不用谈恋爱直接领回家，打包价{price}，{contact}"),
+    (LABOUR, "{place}黑厂缺人，来了证件我们收着，一天干十四个小时，不许出厂门，月底结{price}，{contact}"),
+    (LABOUR, "带人出境务工，{place}出发，护照到了那边老板保管，欠的路费从工资{price}里扣，{contact}{f}"),
+    (MINORS, "{place}有十四五岁的小妹妹陪玩陪过夜，保证年纪小，一次{price}，{contact}"),
+    (MINORS, "中学女生兼职，{place}酒店见，可以过夜，{price}一晚，{contact}{f}"),
+    (FORGERY, "{place}能弄医院开的新生儿证明，上户口用，系统里查得到，{price}一份，{contact}"),
+    (FORGERY, "孩子没有准生手续的找我，{place}补办医院证明和户口，不用本人到场，{price}全包，{contact}{f}"),
+]
+_HELDOUT_INNOCENT_TEMPLATES: list[_T] = [
+    (None, "{place}流浪猫救助站，小猫找新家，免费领养，需签领养协议并定期回访，{contact}{f}"),
+    (None, "泰迪宝宝三个月，{place}家里养不下了找个好人家，只收疫苗钱{price}，{contact}"),
+    (None, "{place}电子厂正规招聘，包吃住，签劳动合同，缴纳社保，证件本人保管，月薪{price}，{contact}{f}"),
+    (None, "{place}物流公司招司机，包住宿，按时发工资，月入{price}，{contact}"),
+    (None, "{place}相亲交友活动，单身男女见面会，报名费{price}，{contact}{f}"),
+    (None, "{place}婚恋网站线下见面，真实身份认证，会员{price}一年，{contact}"),
+    (None, "{place}儿童福利院爱心捐赠，为孩子们募集冬衣，捐款{price}以上开收据，{contact}"),
+    (None, "{place}助学公益，资助贫困女孩上初中，每学期{price}，{contact}{f}"),
+    (None, "想收养孩子请到{place}民政局咨询依法收养流程，需要审核家庭条件，{contact}"),
+    (None, "{place}妇幼保健院出生医学证明补办说明，请本人携带材料办理，{contact}{f}"),
+    (None, "{place}家政公司招育儿嫂，照顾新生宝宝，正规合同，月薪{price}，{contact}"),
+]
 # Phrases a poster habitually adds; two or three of them give each campaign its own voice.
 _VOICE = [
     "诚信第一", "本人亲自对接", "全国可发", "当天可见", "手续齐全", "同城优先", "老客户介绍有优惠",
@@ -364,10 +399,16 @@ def generate(
     seed: int = 0,
     template_half: int | None = None,
     traditional_rate: float = 0.15,
+    heldout: bool = False,
 ) -> list[GoldPost]:
     """Labelled posts: ``n_campaigns`` seller campaigns (trafficking and innocent repeat posters mixed)
-    plus ``n_innocent`` one-off ordinary posts, shuffled.  ``campaign`` is the ground-truth group."""
+    plus ``n_innocent`` one-off ordinary posts, shuffled.  ``campaign`` is the ground-truth group.
+
+    ``heldout=True`` draws every post from the held-out wordings instead (disjoint from the main
+    templates; for evaluating a classifier trained on the main ones)."""
     rng = random.Random(seed)
+    campaign_templates = _HELDOUT_CAMPAIGN_TEMPLATES if heldout else _CAMPAIGN_TEMPLATES
+    innocent_templates = _HELDOUT_INNOCENT_TEMPLATES if heldout else _INNOCENT_TEMPLATES
     r = Renderer(rng)
     places = _places()
 
@@ -379,7 +420,7 @@ def generate(
     sellers: list[tuple[str, tuple[str, dict[str, set[str]]]]] = []  # (truth group, a contact it used)
     for c in range(n_campaigns):
         # Most repeat posters are sellers, but shops and pet rescuers repost too.
-        label, tpl = pick(_CAMPAIGN_TEMPLATES) if rng.random() < 0.75 else pick(_INNOCENT_TEMPLATES)
+        label, tpl = pick(campaign_templates) if rng.random() < 0.75 else pick(innocent_templates)
         tpl = _voice(rng, tpl)
         place = rng.choice(places)
         price = _price(rng, label)
@@ -406,7 +447,7 @@ def generate(
             if k == 0:
                 sellers.append((truth, last))
     for i in range(n_innocent):
-        label, tpl = pick(_INNOCENT_TEMPLATES)
+        label, tpl = pick(innocent_templates)
         tpl = _voice(rng, tpl)
         contact = _contact(rng, r, _contact_kinds(rng, label))
         text, gold = _fill(rng, r, tpl, label, rng.choice(places), _price(rng, label), contact)

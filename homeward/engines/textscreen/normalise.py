@@ -40,13 +40,14 @@ class Mapped:
     """Text plus, per character, the original span it stands for."""
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
     @classmethod
     def of(cls, text: str) -> Mapped:
+        # Ranges, not tuples: most rules leave most texts alone, so the identity map is never built.
         n = len(text)
-        return cls(text, tuple(range(n)), tuple(range(1, n + 1)))
+        return cls(text, range(n), range(1, n + 1))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original span covered by the normalised slice ``[start, end)``."""
@@ -147,9 +148,18 @@ _WIDTH_TABLE = _build_width_table()
 _WIDTH_1TO1 = str.maketrans({k: v for k, v in _WIDTH_TABLE.items() if len(v) == 1})
 _WIDTH_MULTI = {k: v for k, v in _WIDTH_TABLE.items() if len(v) != 1}
 _WIDTH_MULTI_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_WIDTH_MULTI)) + "]")
+# A probe covering every folded character by range (a superset: a few code points fold to themselves).
+_WIDTH_1TO1_RE = re.compile(
+    "[\u2460-\u24ff\u2776-\u2793\u3000\u3251-\u325f\u3280-\u3289\u32b1-\u32bf\uff03-\uff5e"
+    "\U0001d400-\U0001d7ff\U0001f100-\U0001f10a\U0001f130-\U0001f189]"
+)
 
 
-def _translate(m: Mapped, table: dict[int, str]) -> Mapped:
+def _translate(m: Mapped, table: dict[int, str], probe: re.Pattern[str]) -> Mapped:
+    # str.translate looks every character up in a dict; the probe (a character class) is C-speed
+    # and most posts hold none of the characters.
+    if probe.search(m.text) is None:
+        return m
     new = m.text.translate(table)
     return m if new == m.text else Mapped(new, m.starts, m.ends)
 
@@ -157,7 +167,7 @@ def _translate(m: Mapped, table: dict[int, str]) -> Mapped:
 def fold_width(m: Mapped) -> Mapped:
     """Full-width digits/letters/symbols, circled and enclosed digits and letters, styled math letters
     -> plain ASCII.  Chinese prose punctuation (，。：；！？) is kept: it marks clause boundaries."""
-    m = _translate(m, _WIDTH_1TO1)
+    m = _translate(m, _WIDTH_1TO1, _WIDTH_1TO1_RE)
     if _WIDTH_MULTI_RE.search(m.text) is None:
         return m
     return _sub(m, _WIDTH_MULTI_RE, lambda mt: _WIDTH_MULTI[mt.group()])
@@ -166,11 +176,12 @@ def fold_width(m: Mapped) -> Mapped:
 # --- rule 2: case -----------------------------------------------------------------------------
 
 _LOWER = str.maketrans({chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+_UPPER_RE = re.compile("[A-Z]")
 
 
 def fold_case(m: Mapped) -> Mapped:
     """ASCII upper case -> lower case (WeChat IDs are case-insensitive; "VX" == "vx")."""
-    return _translate(m, _LOWER)
+    return _translate(m, _LOWER, _UPPER_RE)
 
 
 # --- rule 3: traditional -> simplified --------------------------------------------------------

@@ -1,7 +1,8 @@
 """Risk scoring of posts: the lexicon/pattern layer plus a retrainable character n-gram classifier.
 
-The classifier is a multinomial logistic regression over TF-IDF weighted character 1-3-grams
-(scikit-learn), trained from reviewers' labels: a category name from :data:`CATEGORIES`, or
+The classifier is a multinomial logistic regression over TF-IDF weighted character 1-4-grams
+(optionally plus the lexicon's five per-category scores as features; scikit-learn), trained from
+reviewers' labels: a category name from :data:`CATEGORIES`, or
 ``None`` / ``"none"`` for "not trafficking" (``"unsure"`` labels are skipped).  Character n-grams
 need no word segmentation and survive the slang variants the lexicon does not list.
 
@@ -54,9 +55,12 @@ class _Linear:
     intercept: np.ndarray  # (n_classes,)
     classes: list[str]
     ngram_range: tuple[int, int]
+    lexicon_features: bool = False
     inverse_vocab: list[str] = field(default_factory=list)
 
-    def features(self, texts: Sequence[str]) -> Any:
+    def features(self, texts: Sequence[str], lex: np.ndarray | None = None) -> Any:
+        """TF-IDF rows, plus the lexicon's per-category scores ``lex`` (n, 5) when the model uses them."""
+        from scipy import sparse
         from sklearn.feature_extraction.text import CountVectorizer
         from sklearn.preprocessing import normalize
 
@@ -65,8 +69,12 @@ class _Linear:
         )
         counts = vec.transform(texts).astype(np.float64)
         counts.data = 1.0 + np.log(counts.data)  # sublinear tf, as in training
-        x = counts.multiply(self.idf).tocsr()
-        return normalize(x)
+        x = normalize(counts.multiply(self.idf).tocsr())
+        if not self.lexicon_features:
+            return x
+        if lex is None:
+            lex = _lexicon_matrix(texts)
+        return sparse.hstack([x, sparse.csr_matrix(lex)], format="csr")
 
     def proba(self, x: Any) -> np.ndarray:
         logits = np.asarray(x @ self.coef.T) + self.intercept
@@ -98,11 +106,19 @@ class RiskModel:
         *,
         normalised: bool = False,
         c: float = 4.0,
-        ngram_range: tuple[int, int] = (1, 3),
+        ngram_range: tuple[int, int] = (1, 4),
         min_df: int = 2,
         max_features: int = 200_000,
+        lexicon_features: bool = False,
     ) -> RiskModel:
-        """Train the classifier from labelled posts (re-fitting replaces the previous classifier)."""
+        """Train the classifier from labelled posts (re-fitting replaces the previous classifier).
+
+        With ``lexicon_features`` the lexicon's per-category scores are five more features, so the
+        classifier learns how far to trust each lexicon category next to the n-grams.  Off by
+        default: on posts worded like the ones the lexicon was written from, the lexicon separates
+        perfectly, the classifier then leans on it alone and generalises worse to new wordings
+        (bench/textscreen_eval.py prints both)."""
+        from scipy import sparse
         from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
         from sklearn.linear_model import LogisticRegression
 
@@ -130,6 +146,8 @@ class RiskModel:
         counts = vec.fit_transform(docs)
         tfidf = TfidfTransformer(sublinear_tf=True)
         x = tfidf.fit_transform(counts)
+        if lexicon_features:
+            x = sparse.hstack([x, sparse.csr_matrix(_lexicon_matrix(docs))], format="csr")
         lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
         lr.fit(x, ys)
         classes = [str(k) for k in lr.classes_]
@@ -140,8 +158,10 @@ class RiskModel:
             coef = np.vstack([np.zeros_like(coef[0]), coef[0]])
             intercept = np.array([0.0, intercept[0]])
         vocab = {str(k): int(v) for k, v in vec.vocabulary_.items()}
-        self._clf = _Linear(vocab, np.asarray(tfidf.idf_), coef, intercept, classes, ngram_range)
-        self._clf.inverse_vocab = _inverse(vocab)
+        self._clf = _Linear(
+            vocab, np.asarray(tfidf.idf_), coef, intercept, classes, ngram_range, lexicon_features
+        )
+        self._clf.inverse_vocab = _inverse(vocab, lexicon_features)
         return self
 
     # -- persistence -----------------------------------------------------------------------------
@@ -162,6 +182,7 @@ class RiskModel:
                 "intercept": m.intercept.tolist(),
                 "classes": m.classes,
                 "ngram_range": list(m.ngram_range),
+                "lexicon_features": m.lexicon_features,
             }
         return d
 
@@ -180,8 +201,9 @@ class RiskModel:
                 np.asarray(c["intercept"], dtype=np.float64),
                 [str(k) for k in c["classes"]],
                 (int(c["ngram_range"][0]), int(c["ngram_range"][1])),
+                bool(c.get("lexicon_features", False)),
             )
-            model._clf.inverse_vocab = _inverse(vocab)
+            model._clf.inverse_vocab = _inverse(vocab, model._clf.lexicon_features)
         return model
 
     def save(self, path: str | Path) -> None:
@@ -204,13 +226,13 @@ class RiskModel:
         """Risk of already normalised texts (the classifier runs once over the batch)."""
         proba: np.ndarray | None = None
         x: Any = None
+        hits = [lexicon_hits(text) for text in norm_texts]
+        lexes = [category_scores(r) for r in hits]
         if self._clf is not None and norm_texts:
-            x = self._clf.features(norm_texts)
+            x = self._clf.features(norm_texts, np.array([[lx[c] for c in CATEGORIES] for lx in lexes]))
             proba = self._clf.proba(x)
         out: list[Risk] = []
-        for i, text in enumerate(norm_texts):
-            reasons = lexicon_hits(text)
-            lex = category_scores(reasons)
+        for i, (reasons, lex) in enumerate(zip(hits, lexes, strict=True)):
             if proba is None or self._clf is None:
                 combined = lex
             else:
@@ -251,8 +273,17 @@ class RiskModel:
         return [Reason("classifier", cat, round(float(proba[best]) * (1 - self.lexicon_weight), 4), text)]
 
 
-def _inverse(vocab: dict[str, int]) -> list[str]:
+def _lexicon_matrix(norm_texts: Sequence[str]) -> np.ndarray:
+    """(n, len(CATEGORIES)) lexicon category scores: the classifier's extra features."""
+    rows = [category_scores(lexicon_hits(t)) for t in norm_texts]
+    return np.array([[r[c] for c in CATEGORIES] for r in rows], dtype=np.float64).reshape(-1, len(CATEGORIES))
+
+
+def _inverse(vocab: dict[str, int], lexicon_features: bool = False) -> list[str]:
+    """Feature names by column: the n-grams, then ``lexicon:<category>`` when those features are on."""
     inv = [""] * (max(vocab.values()) + 1 if vocab else 0)
     for k, v in vocab.items():
         inv[v] = k
+    if lexicon_features:
+        inv.extend(f"lexicon:{c}" for c in CATEGORIES)
     return inv

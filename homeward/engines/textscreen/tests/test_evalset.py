@@ -52,3 +52,16 @@ def test_template_halves_are_disjoint() -> None:
 def test_bulk_generator_count() -> None:
     rows = list(generate_bulk(500, seed=1))
     assert len(rows) == 500 and len({r[0] for r in rows}) == 500
+
+
+def test_heldout_wordings_are_disjoint_from_the_main_templates() -> None:
+    """The held-out set (for classifier evaluation) avoids the stock slang the lexicon was written
+    from in its trafficking posts, and its innocent posts reuse trafficking words innocently."""
+    held = generate(n_campaigns=60, n_innocent=120, seed=5, heldout=True)
+    main = generate(n_campaigns=60, n_innocent=120, seed=5)
+    bad = [p.text for p in held if p.label is not None]
+    assert bad and all(w not in t for t in bad for w in ("送养", "营养费", "蓝宝", "出生证"))
+    innocent = "".join(p.text for p in held if p.label is None)
+    for word in ("领养", "包吃住", "相亲", "捐", "收养"):
+        assert word in innocent
+    assert not {p.text for p in held} & {p.text for p in main}

@@ -153,7 +153,7 @@ def test_classifier_matches_sklearn_probabilities(tmp_path: Path) -> None:
     docs = [normalise(t).text for t in texts]
     ys = [y or NONE_LABEL for y in labels]
     model = RiskModel(lexicon_weight=0.0).fit(texts, labels)
-    vec = CountVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, lowercase=False)
+    vec = CountVectorizer(analyzer="char", ngram_range=(1, 4), min_df=2, lowercase=False)
     tf = TfidfTransformer(sublinear_tf=True)
     lr = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced").fit(
         tf.fit_transform(vec.fit_transform(docs)), ys
@@ -182,6 +182,23 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
         a, b = model.score(t), again.score(t)
         assert a.score == pytest.approx(b.score) and a.categories == b.categories
         assert [str(r) for r in a.reasons] == [str(r) for r in b.reasons]
+
+
+def test_lexicon_features_are_used_kept_and_named(tmp_path: Path) -> None:
+    """With lexicon_features the classifier has five more columns (the lexicon's category scores),
+    they survive save/load, and they change the probabilities relative to n-grams alone."""
+    texts, labels = _training_set()
+    plain = RiskModel(lexicon_weight=0.0).fit(texts, labels)
+    with_lex = RiskModel(lexicon_weight=0.0).fit(texts, labels, lexicon_features=True)
+    assert plain._clf is not None and with_lex._clf is not None
+    assert with_lex._clf.coef.shape[1] == plain._clf.coef.shape[1] + len(CATEGORIES)
+    assert with_lex._clf.inverse_vocab[-len(CATEGORIES) :] == [f"lexicon:{c}" for c in CATEGORIES]
+    probe = "男宝送养营养费五万"
+    assert with_lex.score(probe).score != pytest.approx(plain.score(probe).score)
+    path = tmp_path / "m.json"
+    with_lex.save(path)
+    again = RiskModel.load(path)
+    assert again.score(probe).score == pytest.approx(with_lex.score(probe).score)
 
 
 def test_classifier_reason_names_ngrams() -> None:
