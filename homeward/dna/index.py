@@ -132,19 +132,36 @@ def _new_indexes(table: FrequencyTable) -> tuple[ReferenceIndex, YHaplotypeIndex
     return index, YHaplotypeIndex(conf.Y_LOCI)
 
 
-def _profile_rows(min_id: int = 0) -> Iterable[tuple[Any, ...]]:
+def _unseen(model: Any, min_id: int, loaded: set[int]) -> list[int] | None:
+    """Ids above min_id not loaded yet (None: everything above min_id). Reading only the ids of the late-commit
+    window keeps a refresh cheap: the genotypes of rows already in the index are not fetched again."""
+    if not loaded:
+        return None
+    ids = model.objects.filter(is_active=True, sample__status=SampleStatus.ACTIVE, id__gt=min_id).values_list(
+        "id", flat=True
+    )
+    return [pk for pk in ids if pk not in loaded]
+
+
+def _profile_rows(min_id: int = 0, loaded: set[int] | None = None) -> Iterable[tuple[Any, ...]]:
+    wanted = _unseen(StrProfile, min_id, loaded or set())
+    rows = StrProfile.objects.filter(is_active=True, sample__status=SampleStatus.ACTIVE, id__gt=min_id)
+    if wanted is not None:
+        rows = rows.filter(id__in=wanted) if wanted else rows.none()
     return (
-        StrProfile.objects.filter(is_active=True, sample__status=SampleStatus.ACTIVE, id__gt=min_id)
-        .order_by("id")
+        rows.order_by("id")
         .values_list("id", "sample_id", "sample__category", "sample__family_id", "genotypes", "amelogenin")
         .iterator(chunk_size=_CHUNK)
     )
 
 
-def _y_rows(min_id: int = 0) -> Iterable[tuple[Any, ...]]:
+def _y_rows(min_id: int = 0, loaded: set[int] | None = None) -> Iterable[tuple[Any, ...]]:
+    wanted = _unseen(YHaplotype, min_id, loaded or set())
+    rows = YHaplotype.objects.filter(is_active=True, sample__status=SampleStatus.ACTIVE, id__gt=min_id)
+    if wanted is not None:
+        rows = rows.filter(id__in=wanted) if wanted else rows.none()
     return (
-        YHaplotype.objects.filter(is_active=True, sample__status=SampleStatus.ACTIVE, id__gt=min_id)
-        .order_by("id")
+        rows.order_by("id")
         .values_list("id", "sample_id", "sample__category", "sample__family_id", "haplotype")
         .iterator(chunk_size=_CHUNK)
     )
@@ -214,7 +231,7 @@ def _build(table: FrequencyTable, moved: int, shard: int, n_shards: int) -> Work
 
 def _refresh(w: WorkerIndex) -> None:
     for pid, sample_id, category, family_id, genotypes, amel in _profile_rows(
-        max(0, w.max_id - LATE_COMMIT_WINDOW)
+        max(0, w.max_id - LATE_COMMIT_WINDOW), w.loaded
     ):
         if pid in w.loaded:
             continue
@@ -232,7 +249,7 @@ def _refresh(w: WorkerIndex) -> None:
 
 
 def _load_y(w: WorkerIndex, min_id: int) -> None:
-    for pid, sample_id, category, family_id, haplotype in _y_rows(min_id):
+    for pid, sample_id, category, family_id, haplotype in _y_rows(min_id, w.y_loaded):
         if pid in w.y_loaded:
             continue
         w.y_loaded.add(pid)
