@@ -145,6 +145,7 @@ class _Variant:
     text: int
     core: int
     has_surname: bool
+    says_nickname: bool = True  # False: not compared with the report's 小名 (see ``_query``)
 
 
 @dataclass
@@ -559,10 +560,17 @@ class MatchIndex:
             by_range = (fyear - math.floor(hi_age) - 1, fyear - math.floor(lo_age))
             tol = self.age_tolerance + self.age_tolerance_fraction * hi_age
         variants: list[_Variant] = []
-        for raw in (f.name, *f.remembered_names):
+        for k, raw in enumerate((f.name, *f.remembered_names)):
             p = parse_name(raw) if raw else None
             if p is not None:
-                variants.append(self._variant(p))
+                v = self._variant(p)
+                if k == 0 and not p.is_nickname:
+                    # The name a found person goes by now was mostly given by others; its given
+                    # name is compared with the report's (given_name), but not a second time
+                    # with the report's 小名, which parents usually derive from the given name
+                    # (明明 for 陈明明): one coincidence would count twice.
+                    v.says_nickname = False
+                variants.append(v)
         parents = []
         for raw in f.remembered_parents:
             for pp in parent_readings(raw):
@@ -719,7 +727,7 @@ class MatchIndex:
                     np.maximum(g_best, (giv_p == v.giv_py).view(np.int8) * np.int8(3), out=g_best)
                     if v.giv_han != _ABSENT:
                         np.maximum(g_best, (giv_h == v.giv_han).view(np.int8) * np.int8(4), out=g_best)
-                if v.core != _ABSENT:
+                if v.says_nickname and v.core != _ABSENT:
                     hit = (nick_c[:, 0] == v.core) | (nick_c[:, 1] == v.core) | (nick_c[:, 2] == v.core)
                     if v.text != _ABSENT:
                         exact = (nick_h[:, 0] == v.text) | (nick_h[:, 1] == v.text) | (nick_h[:, 2] == v.text)
@@ -728,7 +736,8 @@ class MatchIndex:
             if any_sur:
                 sur_lv = np.where(has_sur, s_best, -1)
             giv_lv = np.where(has_syl, g_best, -1)
-            nick_lv = np.where(has_nick, k_best, -1)
+            if any(v.says_nickname for v in q.variants):
+                nick_lv = np.where(has_nick, k_best, -1)
             self._given_name_frequencies(q, g_best, giv_h, giv_p, L)
         L["surname"], L["given_name"], L["nickname"] = sur_lv, giv_lv, nick_lv
 

@@ -48,6 +48,18 @@ def test_nicknames(report: MissingRecord, bare_found: FoundRecord) -> None:
     assert level(dataclasses.replace(report, nicknames=()), remembers("小明"), "nickname") is None
 
 
+def test_current_name_counts_once(report: MissingRecord, bare_found: FoundRecord) -> None:
+    # 王明明 (the name the found person goes by now) agrees with 陈明明's given name; the report's
+    # 小名 小明 comes from that same given name, so it is not counted a second time
+    now = dataclasses.replace(bare_found, name="王明明")
+    assert level(report, now, "given_name") == "exact"
+    assert level(report, now, "nickname") is None
+    # a 小名 the person remembers is compared with the report's
+    assert level(report, dataclasses.replace(now, remembered_names=("小明",)), "nickname") == "exact"
+    # a current name that is itself a 小名 is what the person remembers being called
+    assert level(report, dataclasses.replace(bare_found, name="明明"), "nickname") == "core_pinyin"
+
+
 def test_parents(report: MissingRecord, bare_found: FoundRecord) -> None:
     def remembers(*names: str) -> FoundRecord:
         return dataclasses.replace(bare_found, remembered_parents=names)
