@@ -252,11 +252,25 @@ HOMEWARD_ALLOW_DEMO = env_bool("HOMEWARD_ALLOW_DEMO", True)
 # API tokens: how long a staff token lives unless revoked earlier.
 API_TOKEN_LIFETIME = timedelta(days=env_int("API_TOKEN_DAYS", 90))
 
+# No personal data in logs: records that carry a request keep its method and path only (homeward/core/logfilters.py),
+# on the loggers Django attaches requests to and on every handler.
+_REDACT = {"filters": ["redact_request"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_request": {"()": "homeward.core.logfilters.RequestRedactionFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", **_REDACT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": _REDACT,
+        "django.server": _REDACT,
+        "django.security.csrf": _REDACT,
+        "django.security.DisallowedHost": _REDACT,
+        "django.security.SuspiciousOperation": _REDACT,
+        "django.security.RequestDataTooBig": _REDACT,
+        "django.security.TooManyFieldsSent": _REDACT,
+        "django.security.TooManyFilesSent": _REDACT,
+    },
 }
