@@ -86,6 +86,45 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _e2e_env(var: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "homeward.settings.dev",
+        "DATABASE_URL": f"sqlite:///{var / 'e2e.sqlite3'}",
+        "HOMEWARD_VAR_DIR": str(var),
+        "DEBUG": "true",
+    }
+
+
+def _e2e_demo_var(tmp_path_factory: Any) -> Path:
+    """A var directory (SQLite database, keys, media) migrated with reference and demo data, built once per test
+    run: pytest-xdist workers share it under a lock, and each server starts from its own copy."""
+    import fcntl
+    import subprocess
+    import sys
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's directory, above each worker's own
+    demo = shared / "e2e-demo"
+    with (shared / "e2e-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (demo / "ready").exists():
+            shutil.rmtree(demo, ignore_errors=True)
+            demo.mkdir()
+            manage = [sys.executable, str(ROOT / "manage.py")]
+            for command in (
+                ["migrate", "--noinput", "-v0"],
+                ["load_regions"],
+                ["load_demo", "--quiet-logins"],
+            ):
+                subprocess.run(
+                    [*manage, *command], env=_e2e_env(demo), cwd=ROOT, check=True, capture_output=True
+                )
+            (demo / "ready").touch()
+    return demo
+
+
 @pytest.fixture(scope="session")
 def e2e_server(tmp_path_factory: Any) -> Iterator[str]:
     """Homeward as a user runs it: its own SQLite database, migrated, with reference and demo data, served by
@@ -96,16 +135,9 @@ def e2e_server(tmp_path_factory: Any) -> Iterator[str]:
     import urllib.request
 
     var = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "homeward.settings.dev",
-        "DATABASE_URL": f"sqlite:///{var / 'e2e.sqlite3'}",
-        "HOMEWARD_VAR_DIR": str(var),
-        "DEBUG": "true",
-    }
+    shutil.copytree(_e2e_demo_var(tmp_path_factory), var, dirs_exist_ok=True)
+    env = _e2e_env(var)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["load_regions"], ["load_demo", "--quiet-logins"]):
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True, capture_output=True)
     port = _free_port()
     log = (var / "server.log").open("w")
     server = subprocess.Popen(
@@ -128,13 +160,22 @@ def e2e_server(tmp_path_factory: Any) -> Iterator[str]:
         log.close()
 
 
+_DEMO_CODE_STEPS: dict[str, int] = {}
+
+
 def demo_code(username: str) -> str:
-    """The current TOTP code of a demo user."""
+    """A TOTP code of a demo user. A code is good once: when this process (one e2e server) already handed out the
+    user's code for the current 30-second step, it hands out the next step's, which the server accepts too."""
+    import time
+
     from django_otp.oath import totp
 
     from homeward.demo.data import demo_totp_key_hex
 
-    return f"{totp(bytes.fromhex(demo_totp_key_hex(username))):06d}"
+    step = int(time.time()) // 30
+    use = max(step, _DEMO_CODE_STEPS.get(username, step - 1) + 1)
+    _DEMO_CODE_STEPS[username] = use
+    return f"{totp(bytes.fromhex(demo_totp_key_hex(username)), drift=use - step):06d}"
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ Each demo user logs in once per session through the real login page (password + 
 context, so that a journey can hand work from one role to another. When a journey fails, every page it used is
 saved to var/e2e-screenshots/<test>-<user>.png.
 
-A TOTP code is good once per 30-second step, and other browser tests (core, portal) log in as
-investigator_wuhou and investigator_jinniu with the current code: the journeys log in as other demo users.
+A TOTP code is good once per 30-second step: logins take their codes from the root conftest's `demo_code`, which
+never hands out the same code twice in one session. The journeys also log in as other demo users than the core and
+portal browser tests do (investigator_wuhou, investigator_jinniu).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from homeward.demo.data import DEMO_PASSWORD, demo_totp_key_hex
+from conftest import demo_code
+from homeward.demo.data import DEMO_PASSWORD
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "e2e-screenshots"
 PAGES = pytest.StashKey[dict[str, Page]]()
@@ -44,27 +46,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Any:
     return report
 
 
-def totp_code(username: str, drift: int = 0) -> str:
-    """A demo user's TOTP code for the current time step (drift=1: the next one, which the server also accepts)."""
-    from django_otp.oath import totp
-
-    return f"{totp(bytes.fromhex(demo_totp_key_hex(username)), drift=drift):06d}"
-
-
 def log_in(page: Page, url: str, username: str) -> None:
-    """Password + TOTP on the real login page. A code is good once: if this user already logged in during the
-    current 30-second step (another test of the session), the next step's code is accepted instead."""
-    for drift in (0, 1):
-        page.goto(f"{url}/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_label("动态验证码").fill(totp_code(username, drift))
-        with page.expect_navigation():
-            page.get_by_role("button", name="登录").click()
-        if not page.url.endswith("/accounts/login/"):
-            expect(page.get_by_role("heading", level=1)).to_contain_text(username)
-            return
-    pytest.fail(f"{username} could not log in: {page.get_by_role('alert').all_inner_texts()}")
+    """Password + TOTP on the real login page (`demo_code` never hands out one code twice in a session)."""
+    page.goto(f"{url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_label("动态验证码").fill(demo_code(username))
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    if page.url.endswith("/accounts/login/"):
+        pytest.fail(f"{username} could not log in: {page.get_by_role('alert').all_inner_texts()}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(username)
 
 
 @pytest.fixture(scope="session")
