@@ -5,6 +5,9 @@ synthetic set's true campaigns.
 Baseline (same run): the bare engine `scan(...)` on the same posts; the ratio says what the Django path (storing
 posts, leads, clusters and audit rows, and re-clustering the window on every batch) costs per post.
 
+Wall and CPU seconds are printed for both, with the load average at start and end (the machine is shared, so
+wall time includes waiting for a core; on SQLite the database work is in-process and counted as CPU).
+
 Runs on a throw-away SQLite database under var/ (or DATABASE_URL if set):
 `.venv/bin/python bench/screening_pipeline.py [--quick]`.
 """
@@ -85,11 +88,12 @@ def run(*, quick: bool) -> None:
     texts = [g.text for g in gold]
     n = len(gold)
 
-    t0 = time.perf_counter()
+    load_start = os.getloadavg()
+    t0, c0 = time.perf_counter(), time.process_time()
     scan([ScanPost(id=g.id, text=g.text) for g in gold])
-    engine_s = time.perf_counter() - t0
+    engine_s, engine_cpu = time.perf_counter() - t0, time.process_time() - c0
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     batch_size = 1000
     id_of: dict[int, str] = {}
     for lo in range(0, n, batch_size):
@@ -101,7 +105,7 @@ def run(*, quick: bool) -> None:
         ids = list(batch.posts.values_list("pk", "external_id"))
         id_of.update(ids)
         services.posts_screen(post_ids=[pk for pk, _e in ids])  # what the task does for this push
-    django_s = time.perf_counter() - t0
+    django_s, django_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     t0 = time.perf_counter()
     changed = services.clusters_refresh()
@@ -118,7 +122,10 @@ def run(*, quick: bool) -> None:
     print(
         f"BENCH screening_pipeline posts={n} engine_scan_s={engine_s:.2f} django_s={django_s:.2f} "
         f"engine_posts_per_s={n / engine_s:.0f} django_posts_per_s={n / django_s:.0f} "
-        f"ratio_django_vs_engine={django_s / engine_s:.2f}"
+        f"ratio_django_vs_engine={django_s / engine_s:.2f} engine_cpu_s={engine_cpu:.2f} "
+        f"django_cpu_s={django_cpu:.2f} engine_posts_per_cpu_s={n / engine_cpu:.0f} "
+        f"django_posts_per_cpu_s={n / django_cpu:.0f} cpu_ratio_django_vs_engine={django_cpu / engine_cpu:.2f} "
+        f"load_start={load_start[0]:.1f} load_end={os.getloadavg()[0]:.1f}"
     )
     print(
         f"BENCH screening_clusters posts={n} refresh_s={refresh_s:.2f} refresh_changed={changed} "

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -30,6 +30,7 @@ from homeward.access import selectors as access
 from homeward.audit import services as audit
 from homeward.audit.models import AuditAction, AuditOutcome
 from homeward.engines.textscreen import Entities, extract_normalised, normalise
+from homeward.regions.models import Division
 from homeward.regions.selectors import division_get
 from homeward.screening import tipping
 from homeward.screening.leads import canonical, lead_hash, mask
@@ -348,24 +349,58 @@ def active_model() -> tuple[Any, int | None]:
     return _MODEL_CACHE[current.version], current.version
 
 
-def _valid_code(code: str) -> str | None:
-    return code if code and division_get(code) is not None else None
-
-
-def route_code(places: Sequence[dict[str, Any]], phones: Sequence[dict[str, Any]]) -> str | None:
-    """Where a post points: a county it names, else a prefecture or province it names, else a phone's area."""
+def _route_candidates(places: Sequence[dict[str, Any]], phones: Sequence[dict[str, Any]]) -> list[str]:
+    """Division codes a post points at, best first: counties it names, then prefectures, provinces, then the
+    phones' areas."""
+    out: list[str] = []
     for level in ("county", "prefecture", "province"):
         counted = Counter(
             p["code"] for p in places if p.get("level") == level and p.get("code") and not p.get("ambiguous")
         )
-        for code, _n in counted.most_common():
-            if _valid_code(code):
-                return str(code)
-    for phone in phones:
-        code = _valid_code(str(phone.get("area_code") or ""))
-        if code:
-            return code
-    return None
+        out.extend(str(code) for code, _n in counted.most_common())
+    out.extend(str(phone.get("area_code") or "") for phone in phones)
+    return [c for c in out if c]
+
+
+def known_divisions(codes: Sequence[str]) -> set[str]:
+    """Which of `codes` are current divisions (one query for a whole batch)."""
+    wanted = set(codes)
+    if not wanted:
+        return set()
+    return set(Division.objects.filter(code__in=wanted).values_list("code", flat=True))
+
+
+def route_code(
+    places: Sequence[dict[str, Any]], phones: Sequence[dict[str, Any]], *, known: set[str] | None = None
+) -> str | None:
+    """Where a post points: a county it names, else a prefecture or province it names, else a phone's area.
+
+    `known` (from :func:`known_divisions`) saves the lookups when a whole batch is routed at once."""
+    candidates = _route_candidates(places, phones)
+    if known is None:
+        known = known_divisions(candidates)
+    return next((c for c in candidates if c in known), None)
+
+
+def _rows_update(objs: Sequence[Any], fields: Sequence[str]) -> None:
+    """Write `fields` of already-loaded rows with one prepared UPDATE run for all of them (executemany).
+
+    `QuerySet.bulk_update` builds a CASE WHEN expression per field and row, which cost ~14 ms per post on
+    this path (most of the Django screening time); values here go through each field's own
+    `get_db_prep_save`, so JSON, datetimes and foreign keys are stored exactly as `save()` would."""
+    if not objs:
+        return
+    model = type(objs[0])
+    meta = model._meta
+    qn = connection.ops.quote_name
+    cols = [meta.get_field(f) for f in fields]
+    pk = meta.pk
+    # Only identifiers from the model's own metadata (quoted) go into the text; every value is a parameter.
+    sets = ", ".join(f"{qn(f.column)} = %s" for f in cols)
+    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(pk.column)} = %s"  # noqa: S608
+    rows = [[f.get_db_prep_save(getattr(o, f.attname), connection) for f in cols] + [o.pk] for o in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _store_leads(found: Sequence[tuple[Post, Entities]]) -> None:
@@ -427,8 +462,16 @@ def posts_screen(*, post_ids: Sequence[int]) -> int:
         ents = [extract_normalised(n) for n in norms]
         risks = model.score_normalised([n.text for n in norms])
         now = timezone.now()
-        for post, norm, ent, risk in zip(posts, norms, ents, risks, strict=True):
-            found = ent.to_dict(("phones", "places", "amounts"))
+        founds = [e.to_dict(("phones", "places", "amounts")) for e in ents]
+        known = known_divisions(
+            [
+                c
+                for post, f in zip(posts, founds, strict=True)
+                if post.route_from_content
+                for c in _route_candidates(f["places"], f["phones"])
+            ]
+        )
+        for post, norm, found, risk in zip(posts, norms, founds, risks, strict=True):
             post.normalised = norm.text
             post.risk = round(float(risk.score), 4)
             post.categories = list(risk.categories)
@@ -439,10 +482,12 @@ def posts_screen(*, post_ids: Sequence[int]) -> int:
             post.screened_at = now
             post.model_version = version
             if post.route_from_content:
-                post.jurisdiction = route_code(found["places"], found["phones"]) or post.jurisdiction
+                post.jurisdiction = (
+                    route_code(found["places"], found["phones"], known=known) or post.jurisdiction
+                )
                 post.route_from_content = False
         _store_leads(list(zip(posts, ents, strict=True)))
-        Post.objects.bulk_update(
+        _rows_update(
             posts,
             [
                 "normalised",
@@ -523,6 +568,7 @@ def clusters_refresh() -> int:
     anchors: set[int] = set()
     changed = 0
     moves: dict[int | None, list[int]] = {}
+    moved: set[int] = set()
     for group in clusterer.groups(min_size=2):
         members = sorted(int(g) for g in group)  # type: ignore[call-overload]
         anchor = members[0]
@@ -547,10 +593,12 @@ def clusters_refresh() -> int:
         for m in members:
             if by_id[m][4] != cluster.pk:
                 moves.setdefault(cluster.pk, []).append(m)
+                moved.add(m)
     # Posts that no longer share a group with anyone leave their cluster.
+    existing_by_pk = {c.pk: c for c in existing.values()}
     for post_id, row in by_id.items():
-        if row[4] is not None and not any(post_id in v for v in moves.values()):
-            cluster = next((c for c in existing.values() if c.pk == row[4]), None)
+        if row[4] is not None and post_id not in moved:
+            cluster = existing_by_pk.get(row[4])
             if cluster is not None and cluster.anchor_id in anchors:
                 continue
             moves.setdefault(None, []).append(post_id)
@@ -879,9 +927,7 @@ def posts_rescore(*, version: int) -> int:
                 post.category_scores = {k: round(float(v), 4) for k, v in risk.category_scores.items()}
                 post.reasons = risk.reason_texts()[:20]
                 post.model_version = version
-            Post.objects.bulk_update(
-                posts, ["risk", "categories", "category_scores", "reasons", "model_version"]
-            )
+            _rows_update(posts, ["risk", "categories", "category_scores", "reasons", "model_version"])
             for cluster in Cluster.objects.filter(posts__in=posts).distinct():
                 top = cluster.posts.aggregate(m=Max("risk"))["m"] or 0.0
                 if top != cluster.max_risk:

@@ -37,6 +37,7 @@ import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -169,6 +170,13 @@ class Template:
 _NONE = np.zeros(0, dtype=np.int64)
 
 
+@lru_cache(maxsize=16)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) from datasketch's optimiser (numerical integration, ~0.1 s: done once per setting)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return int(lsh.b), int(lsh.r)
+
+
 def _min_count(similarity: float, num_perm: int) -> int:
     """Fewest equal hash values out of ``num_perm`` that make an estimated similarity >= ``similarity``."""
     return next((c for c in range(num_perm + 1) if c / num_perm >= similarity), num_perm + 1)
@@ -230,9 +238,9 @@ class Clusterer:
         # campaigns rarely collide, so candidates per post stay ~1 even at a million posts; with
         # fewer rows per band they grow with the corpus and the run turns quadratic.
         cand_t = threshold if candidate_threshold is None else candidate_threshold
-        self._lsh = MinHashLSH(threshold=cand_t, num_perm=num_perm)
+        self._b, self._r = _lsh_params(cand_t, num_perm)
+        self._lsh = MinHashLSH(num_perm=num_perm, params=(self._b, self._r))
         self.index = index
-        self._b, self._r = int(self._lsh.b), int(self._lsh.r)
         self._tables: list[dict[bytes, list[int]]] = [{} for _ in range(self._b)]
         self._gets = [t.get for t in self._tables]
         # Similarities are compared as counts of equal hash values: ``count >= need`` is exactly
