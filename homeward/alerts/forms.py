@@ -43,7 +43,9 @@ def _check_size(upload: Any) -> None:
 class AlertForm(forms.Form):
     name = forms.CharField(label=_("Child's name"), max_length=60)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     height_cm = forms.IntegerField(label=_("Height (cm)"), required=False, min_value=30, max_value=220)
     weight_kg = forms.IntegerField(label=_("Weight (kg)"), required=False, min_value=1, max_value=200)
     photos = MultipleFileField(

@@ -77,6 +77,8 @@ def test_edit_close_and_renew_through_pages(cc, login, client, released):
     login(cc.a)
     form = client.get(f"/staff/alerts/{alert.pk}/edit/")
     assert form.status_code == 200 and "陈明明" in form.content.decode()
+    # The date picker keeps the birth date (a localised 2016/03/12 would show as an empty field).
+    assert f'value="{alert.person.birth_date:%Y-%m-%d}"' in form.content.decode()
     initial = form.context["form"].initial
     data = {k: ("on" if v is True else "" if v in (None, False) else v) for k, v in initial.items()}
     data["clothing"] = "深蓝色校服"
