@@ -46,6 +46,10 @@ def test_command_centre_releases_an_alert_and_closes_it_as_found(e2e_url, staff,
         public.goto(f"{e2e_url}{public_path}")
         expect(public.get_by_role("heading", level=1)).to_contain_text(CHILD)
 
+        page.get_by_role("link", name="编辑").click()  # the edit form keeps what was filed
+        expect(page.get_by_label("出生日期")).to_have_value("2019-05-01")
+        expect(page.get_by_label("最后出现时间")).to_have_value(seen.strftime("%Y-%m-%dT%H:%M"))
+        page.go_back()
         page.get_by_label("结果").select_option("found")
         page.get_by_label("备注（不公开）").fill("在亲戚家找到，平安")
         page.get_by_role("button", name="关闭警报").click()
