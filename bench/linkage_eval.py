@@ -9,6 +9,8 @@ fragments of memories. Weights are re-estimated with ``fit_weights`` on a traini
 are evaluated on a disjoint test split. Recall is also reported by the number of kinds of clue
 the found person gave (remembered names, parents, places, marks, dialect, memories, height, a
 kept given name), since a found person who remembers nothing cannot be matched without DNA.
+Each true report missing from the top 10 is put down to a hard rule it breaks or to its rank
+(``linkage_lost``: 11-50, 51-500, beyond), which tells a ranking miss from a blocking loss.
 
 Run: ``.venv/bin/python bench/linkage_eval.py [--quick]``.
 """
