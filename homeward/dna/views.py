@@ -301,6 +301,8 @@ def candidate_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
             "reviews": candidate.reviews.select_related("examiner"),
             "note_form": NoteForm(),
             "reason_form": ReasonForm(),
+            # The examiner who confirmed may not countersign: the page says so instead of offering the button.
+            "confirmed_by_me": candidate.confirmed_by_id == request.user.pk,
         },
     )
 

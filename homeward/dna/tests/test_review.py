@@ -121,3 +121,14 @@ def test_queued_search_does_not_count_as_searched(lab, sim, committed):
         child = register(lab.examiner, "Q-Q", "child_unknown_origin", sim.founder("male"))
     blockers = selectors.registration_blockers(child)
     assert any("not yet been searched" in b for b in blockers)
+
+
+def test_candidate_page_offers_countersigning_to_the_second_examiner_only(matched, lab, login, client):
+    _child, top = matched
+    services.candidate_confirm(actor=lab.examiner, candidate_id=top.pk)
+    url = f"/staff/dna/candidates/{top.pk}/"
+    login(lab.examiner)
+    own = client.get(url).content.decode()
+    assert f"/candidates/{top.pk}/countersign/" not in own and "须由第二名检验人员复核签字" in own
+    login(lab.examiner2)
+    assert f"/candidates/{top.pk}/countersign/" in client.get(url).content.decode()
