@@ -38,6 +38,8 @@ def confirm_and_countersign(staff, e2e_url: str, *, family: str) -> str:
     candidate_id = record_id(examiner, r"/staff/dna/candidates/(\d+)/$")
     examiner.get_by_role("button", name="确认").click()
     expect(examiner.get_by_text("已确认，须由第二名检验人员复核签字。")).to_be_visible()
+    expect(examiner.get_by_text("此比中是您本人确认的")).to_be_visible()  # no countersign button for them
+    expect(examiner.get_by_role("button", name="复核签字")).to_have_count(0)
 
     manager = staff("dna_lab_manager_wuhou")
     manager.goto(f"{e2e_url}/staff/dna/candidates/{candidate_id}/")
