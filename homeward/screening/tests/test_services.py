@@ -80,6 +80,31 @@ def test_partner_post_is_routed_to_the_county_it_names(partner: Any) -> None:
     assert batch.posts.get().jurisdiction == "510107"
 
 
+def test_screening_a_batch_costs_the_same_queries_for_10_or_40_posts(partner: Any) -> None:
+    """Screening is batched: posts are written with one prepared statement, divisions for routing are looked
+    up once, leads stored in bulk, one audit row - so the query count does not grow with the batch, and every
+    post still gets its own screened fields and county."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n, start in ((10, 0), (40, 100)):
+        items = [
+            (i + 1, PostInput(text=f"{SELLER} 编号{start + i}", external_id=str(start + i))) for i in range(n)
+        ]
+        batch = services.posts_ingest(actor=partner, source="api", items=items)
+        ids = list(batch.posts.values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as ctx:
+            assert services.posts_screen(post_ids=ids) == n
+        counts.append(len(ctx.captured_queries))
+        screened = list(Post.objects.filter(pk__in=ids))
+        assert all(p.state == PostState.SCREENED for p in screened)
+        assert all(p.jurisdiction == "510107" and p.risk > 0 and p.categories for p in screened)
+        assert all(p.normalised and isinstance(p.category_scores, dict) for p in screened)
+    # cluster bookkeeping may add a query or two as the group grows; per-post queries would add 30+
+    assert counts[1] <= counts[0] + 5, counts
+
+
 # -- upload parsing -------------------------------------------------------------------------------------------
 
 
