@@ -126,7 +126,9 @@ class SearchOut(Schema):
         return obj.sample.accession if obj.sample else None
 
 
-class CandidateOut(Schema):
+class CandidateFields(Schema):
+    """A candidate's fields as plain data (the detail answer is built from a dict, so it takes no resolvers)."""
+
     id: int
     query: str
     kind: str
@@ -139,6 +141,8 @@ class CandidateOut(Schema):
     reportable: bool
     status: str
 
+
+class CandidateOut(CandidateFields):
     @staticmethod
     def resolve_query(obj: Candidate) -> str:
         return obj.query.accession
@@ -160,7 +164,7 @@ class LocusOut(Schema):
     inconsistent: bool
 
 
-class CandidateDetail(CandidateOut):
+class CandidateDetail(CandidateFields):
     loci: list[LocusOut]
     confirmed_by: str | None
     countersigned_by: str | None

@@ -256,3 +256,21 @@ def test_a_refused_service_call_keeps_its_denied_audit_row(lab, sim, audit_rows)
     assert [(e.actor, e.outcome, e.object_id) for e in rows.new] == [
         (lab.examiner_b, AuditOutcome.DENIED, str(sample.pk))
     ]
+
+
+def test_api_candidate_detail_and_review_answer_the_documented_schema(world, lab, login, client):
+    """Found by `make fuzz`: the detail answer (GET, confirm, reject) was a 500 — the candidate's resolvers ran again
+    on the already-resolved dict."""
+    login(lab.examiner)
+    detail = client.get(f"/api/v1/dna/candidates/{world['candidate']}")
+    assert detail.status_code == 200, detail.content[:300]
+    body = detail.json()
+    assert body["id"] == world["candidate"] and body["query"] and isinstance(body["references"], list)
+    assert isinstance(body["loci"], list)
+    rejected = client.post(
+        f"/api/v1/dna/candidates/{world['candidate']}/reject",
+        json.dumps({"reason": "not related: excluded at several loci"}),
+        content_type="application/json",
+    )
+    assert rejected.status_code == 200, rejected.content[:300]
+    assert rejected.json()["status"] != body["status"]
