@@ -295,12 +295,11 @@ def service_record(
 
 
 def _family_person(person_id: Any) -> Any:
-    from homeward.people.models import Person
+    from homeward.people.selectors import person_reference
 
     if person_id in (None, ""):
         return None
-    pk = int(person_id) if str(person_id).isdigit() else None
-    person = Person.objects.filter(pk=pk).first() if pk is not None else None
+    person = person_reference(person_id=person_id)
     if person is None:
         raise ValidationError({"family_person_id": [_("No such person.")]})
     return person

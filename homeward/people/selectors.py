@@ -36,6 +36,16 @@ def person_get(*, actor: Any, person_id: Any, purpose: str = "", audit_read: boo
     )
 
 
+def person_reference(*, person_id: Any) -> Person | None:
+    """The person row behind an id handed over by another service (e.g. tracing's confirmed family), or None.
+
+    For linking only: no names or identifiers are loaded, and callers must not show the row. Reads of personal
+    data go through `person_get`.
+    """
+    pk = int(person_id) if str(person_id).isdigit() else None
+    return Person.objects.only("pk", "jurisdiction").filter(pk=pk).first() if pk is not None else None
+
+
 def person_list(*, actor: Any, query: str = "", limit: int = 200) -> QuerySet[Person]:
     """People the actor may see, newest first, optionally searched by name, ID number or phone. Audited."""
     _require(actor, "people.view_person")
