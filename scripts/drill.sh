@@ -7,9 +7,10 @@
 #     key archive); DESTROY: drop the database and delete the key files
 #  3. restore (scripts/restore.sh) into a fresh database homeward_restored; compare row counts table by table,
 #     verify the audit chain, decrypt an encrypted care field with the restored key (and fail to without it)
-#  4. outage: gunicorn against the restored database (persistent connections on); tips submitted; PostgreSQL
-#     stopped -> 503 pages and JSON, tip refused and says so; PostgreSQL started -> the same gunicorn accepts tips;
-#     every committed tip is in the database, the refused one is not, and the audit chain still verifies
+#  4. outage: gunicorn against the restored database (persistent connections on); tips submitted, and a stream of
+#     API tips all along; PostgreSQL stopped (3 s) -> 503 pages and JSON, tip refused and says so; PostgreSQL
+#     started -> the same gunicorn accepts tips, refused ones sent again with their idempotency key are accepted;
+#     every accepted tip is in the database exactly once, the refused one is not, and the audit chain verifies
 # Prints figures; exits non-zero on any failure. See docs/operations.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -114,7 +115,8 @@ PGBIN='$PGBIN' PGDATA='$PGDATA' DRILL='$DRILL' PORT='$PORT' SOCK='$SOCK' pg_star
 EOS
 chmod +x "$DRILL/pg-stop.sh" "$DRILL/pg-start.sh"
 APP_PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-DATABASE_CONN_MAX_AGE=60 "$ROOT/.venv/bin/gunicorn" homeward.wsgi:application --chdir "$ROOT" --bind "127.0.0.1:$APP_PORT" --workers 2 --timeout 60 \
+DATABASE_CONN_MAX_AGE=60 DJANGO_SETTINGS_MODULE=drill_settings \
+  "$ROOT/.venv/bin/gunicorn" homeward.wsgi:application --chdir "$ROOT" --pythonpath "$ROOT/scripts/drill" --bind "127.0.0.1:$APP_PORT" --workers 2 --timeout 60 \
   --access-logfile "$DRILL/access.log" --error-logfile "$DRILL/app.log" &
 APP_PID=$!
 "$PY" scripts/drill/outage.py --base "http://127.0.0.1:$APP_PORT" --app-pid "$APP_PID" --out "$DRILL/outage.json" \

@@ -92,14 +92,24 @@ def tips(present: list[str], absent: list[str]) -> int:
 
     failures = 0
     for marker in present:
-        found = list(Tip.objects.filter(description__contains=marker).values_list("reference", flat=True))
-        ok = len(found) == 1
-        failures += not ok
-        print(f"  {'ok  ' if ok else 'FAIL'} committed tip {marker}: {len(found)} in the database {found}")
+        # Every drill description reads "Drill tip <marker>: ..."; the colon keeps load-1 from matching load-10.
+        found = list(
+            Tip.objects.filter(description__contains=f"{marker}:").values_list("reference", flat=True)
+        )
+        if len(found) != 1:
+            failures += 1
+            print(
+                f"  FAIL accepted tip {marker}: {len(found)} in the database {found} (expected exactly one)"
+            )
     for marker in absent:
-        n = Tip.objects.filter(description__contains=marker).count()
-        failures += n != 0
-        print(f"  {'ok  ' if n == 0 else 'FAIL'} refused tip {marker}: {n} in the database (expected none)")
+        n = Tip.objects.filter(description__contains=f"{marker}:").count()
+        if n:
+            failures += 1
+            print(f"  FAIL refused tip {marker}: {n} in the database (expected none)")
+    print(
+        f"  {'ok  ' if not failures else 'FAIL'} {len(present)} accepted tips each in the database exactly once, "
+        f"{len(absent)} refused (never re-sent) absent; {failures} failures"
+    )
     return 1 if failures else 0
 
 

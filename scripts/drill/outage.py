@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -51,7 +52,7 @@ class Drill:
     def request(self, path: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
         req = urllib.request.Request(self.base + path, data=data, headers=headers or {})  # noqa: S310 (http only)
         try:
-            with self.opener.open(req, timeout=30) as resp:
+            with self.opener.open(req, timeout=120) as resp:
                 return Answer(resp.status, resp.read().decode(), dict(resp.headers))
         except urllib.error.HTTPError as exc:
             return Answer(exc.code, exc.read().decode(), dict(exc.headers))
@@ -108,6 +109,37 @@ class Drill:
         return f"drill-{self.run}-{name}"
 
 
+class Traffic(threading.Thread):
+    """Informants keep sending tips through the API while the database goes away and comes back."""
+
+    def __init__(self, drill: Drill) -> None:
+        super().__init__(daemon=True)
+        self.drill = Drill(drill.base)
+        self.drill.run = drill.run
+        self.stop = threading.Event()
+        self.sent: dict[str, int] = {}
+
+    def run(self) -> None:
+        n = 0
+        while not self.stop.is_set():
+            marker = self.drill.marker(f"load-{n}")
+            try:
+                status = self.drill.post_api(marker).status
+            except OSError:
+                status = -1  # no answer at all: counted as a failure
+            self.sent[marker] = status
+            n += 1
+            self.stop.wait(0.05)
+
+    def resend_refused(self) -> dict[str, int]:
+        """After the outage each refused informant presses "send" again (same idempotency key)."""
+        again = {}
+        for marker, status in sorted(self.sent.items()):
+            if status == 503:
+                again[marker] = self.drill.post_api(marker).status
+        return again
+
+
 def wait_ready(drill: Drill, seconds: float) -> float | None:
     start = time.monotonic()
     while time.monotonic() - start < seconds:
@@ -157,8 +189,17 @@ def main() -> int:
     r = d.post_api(m)
     if d.check(r.status in (200, 201) and bool(r.json().get("reference")), f"API tip accepted ({r.status})"):
         d.accepted.append(m)
+    # Each worker's first tip imports the matching engines: warm both up (two at once) before the outage.
+    warm = [threading.Thread(target=d.post_api, args=(d.marker(f"warm-{i}"),)) for i in range(2)]
+    for thread in warm:
+        thread.start()
+    for thread in warm:
+        thread.join()
     pending_form = d.open_form()  # the visitor opened the form before the database went away
     workers_before = workers(args.app_pid)
+    traffic = Traffic(d)
+    traffic.start()
+    time.sleep(1)  # some tips go through before the outage
 
     subprocess.run([args.stop], check=True)  # noqa: S603 (the drill script passes its own)
     down_at = time.monotonic()
@@ -192,6 +233,7 @@ def main() -> int:
         f"/alerts/ (reads the database) answers 503 ({page.status})",
     )
 
+    time.sleep(max(0.0, 3 - (time.monotonic() - down_at)))  # an outage of three seconds at least
     subprocess.run([args.start], check=True)  # noqa: S603 (the drill script passes its own)
     started_at = time.monotonic()
     back = wait_ready(d, 60)
@@ -200,6 +242,26 @@ def main() -> int:
     )
     if not d.check(back is not None, "/readyz 200 again without restarting the application"):
         return 1
+    time.sleep(1)  # and some after it
+    traffic.stop.set()
+    traffic.join(timeout=180)
+    statuses = list(traffic.sent.values())
+    ok, refused = sum(s in (200, 201) for s in statuses), statuses.count(503)
+    other = len(statuses) - ok - refused
+    print(
+        f"  concurrent API traffic across the outage: {len(statuses)} tips sent, {ok} accepted, {refused} refused "
+        f"with 503, {other} other answers"
+    )
+    d.check(
+        other == 0 and not traffic.is_alive(),
+        "every tip sent across the outage was accepted or refused with 503",
+    )
+    again = traffic.resend_refused()
+    d.check(
+        all(s in (200, 201) for s in again.values()),
+        f"the {len(again)} refused tips, sent again with the same key, were accepted",
+    )
+    d.accepted.extend(traffic.sent)
     r = d.post_form(pending_form, m_web)  # the visitor presses "send" again, same form
     if d.check(
         r.status == 200 and "Receipt code" in r.body,
