@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.alerts.models import Circumstance, FollowUp, SightingStatus
 from homeward.alerts.services import AlertData, SightingData
+from homeward.core.forms import DatePicker
 from homeward.people.models import Sex
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -43,9 +44,7 @@ def _check_size(upload: Any) -> None:
 class AlertForm(forms.Form):
     name = forms.CharField(label=_("Child's name"), max_length=60)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DatePicker())
     height_cm = forms.IntegerField(label=_("Height (cm)"), required=False, min_value=30, max_value=220)
     weight_kg = forms.IntegerField(label=_("Weight (kg)"), required=False, min_value=1, max_value=200)
     photos = MultipleFileField(

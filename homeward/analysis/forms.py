@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from homeward.analysis import sources
+from homeward.core.forms import DatePicker
 
 AREA = forms.RegexField(
     label=_("Area (division code)"), regex=r"^\d{6}$", max_length=6, required=False, help_text=_("six digits")
@@ -19,8 +20,7 @@ def indicator_choices() -> list[tuple[str, str]]:
     return [(s.key, f"{s.label}") for s in sources.available()]
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+DateInput = DatePicker
 
 
 class DashboardForm(forms.Form):

@@ -10,11 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from homeward.care.models import Arrival, ConsentGiver, ConsentPurpose, Need, ServiceKind, Stage
 from homeward.care.services import HOUSEHOLD_DOCUMENTS
+from homeward.core.forms import DatePicker
 from homeward.people.models import Sex
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+DateInput = DatePicker
 
 
 def _date(label: Any, required: bool = True, **kw: Any) -> forms.DateField:

@@ -20,25 +20,13 @@ from homeward.cases.models import (
     RepatriationStep,
     VictimStatus,
 )
+from homeward.core.forms import DatePicker, DateTimePicker
 from homeward.people.forms import _split
 from homeward.people.models import NameKind, Sex
 from homeward.people.services import PersonData
 
-
-class DateInput(forms.DateInput):
-    """A browser date picker: its value is always ISO (a localised 2026/11/29 would show as empty)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+DateInput = DatePicker
+DateTimeInput = DateTimePicker
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from homeward.core.forms import DatePicker
 from homeward.dna.models import QUERY_CATEGORIES, Category
 from homeward.dna.services import ImportOptions, SampleData
 
@@ -33,9 +34,7 @@ class FamilyForm(forms.Form):
         required=False,
         help_text=_("leave empty to number it automatically"),
     )
-    missing_since = forms.DateField(
-        label=_("Child missing since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    missing_since = forms.DateField(label=_("Child missing since"), required=False, widget=DatePicker())
     note = forms.CharField(label=_("Note (no names)"), max_length=300, required=False)
 
 
@@ -60,12 +59,8 @@ class SampleForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     family = forms.IntegerField(label=_("Family"), required=False, widget=forms.Select)
     kit = forms.CharField(label=_("Kit"), max_length=60, required=False)
-    collected_on = forms.DateField(
-        label=_("Collected on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    typed_on = forms.DateField(
-        label=_("Typed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    collected_on = forms.DateField(label=_("Collected on"), required=False, widget=DatePicker())
+    typed_on = forms.DateField(label=_("Typed on"), required=False, widget=DatePicker())
     amelogenin = forms.ChoiceField(
         label=_("Amelogenin"), required=False, choices=[("", "-"), ("XY", "X,Y"), ("XX", "X")]
     )

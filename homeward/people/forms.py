@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from homeward.core.forms import DatePicker
 from homeward.people.models import NameKind, Sex
 from homeward.people.services import PersonData
 
@@ -21,9 +22,7 @@ class PersonForm(forms.Form):
     )
     nicknames = forms.CharField(label=_("Childhood nicknames (小名)"), max_length=300, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DatePicker())
     birth_year_min = forms.IntegerField(label=_("Born no earlier than (year)"), required=False)
     birth_year_max = forms.IntegerField(label=_("Born no later than (year)"), required=False)
     nationality = forms.RegexField(

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from homeward.core.forms import DatePicker
 from homeward.plan import indicators as ind
 from homeward.plan import services
 from homeward.plan.models import (
@@ -22,7 +23,7 @@ from homeward.plan.models import (
     SubjectKind,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DatePicker()
 
 
 def _lines(text: str, what: str, max_lines: int = 50) -> list[list[str]]:
