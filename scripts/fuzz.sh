@@ -35,10 +35,23 @@ fi
 tokens=$($BIN/python scripts/fuzz_tokens.py $USERS)
 
 port=$($BIN/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-$BIN/gunicorn homeward.wsgi --bind "127.0.0.1:$port" --workers 2 --timeout 60 \
+$BIN/gunicorn homeward.wsgi --bind "127.0.0.1:$port" --workers 2 --timeout 120 --preload \
 	--access-logfile /dev/null --error-logfile "$work/server.log" &
 server=$!
 base="http://127.0.0.1:$port"
+# The first request builds the URL map and the OpenAPI document: wait for it here, not in schemathesis' 10 s timeout.
+$BIN/python - "$base/api/v1/openapi.json" <<'PY'
+import sys, time, urllib.request
+deadline = time.time() + 180
+while True:
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=120).read()  # noqa: S310 - our own loopback server
+        break
+    except OSError:
+        if time.time() > deadline:
+            sys.exit("fuzz: the server did not answer")
+        time.sleep(0.5)
+PY
 
 failed=0
 phases=${FUZZ_FIRST_PHASES:-examples,fuzzing}
@@ -46,7 +59,7 @@ while read -r username token; do
 	echo "== fuzz as $username (phases $phases, max $MAX_EXAMPLES examples per operation)"
 	if ! $BIN/schemathesis run --no-color --generation-database none "$base/api/v1/openapi.json" --wait-for-schema 60 \
 		-H "Authorization: Bearer $token" --checks "$CHECKS" --max-examples "$MAX_EXAMPLES" --phases "$phases" \
-		--seed "${FUZZ_SEED:-2026}" --workers 2 --suppress-health-check all --generation-with-security-parameters false \
+		--seed "${FUZZ_SEED:-2026}" --workers 2 --request-timeout 60 --suppress-health-check all --generation-with-security-parameters false \
 		--report junit --report-dir "${FUZZ_REPORT_DIR:-$work/report}/$username"; then
 		failed=1
 	fi
