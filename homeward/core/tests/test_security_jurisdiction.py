@@ -62,27 +62,15 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
         outer.__exit__(None, None, None)
 
 
-def verified_client(username: str) -> Any:
+@pytest.mark.parametrize("page", DETAIL_PAGES, ids=[p[0] for p in DETAIL_PAGES])
+def test_other_county_gets_404_own_county_opens(demo: None, login: Any, page: tuple[str, ...]) -> None:
     from django.test import Client
-    from django.utils import timezone
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from homeward.accounts.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT
     from homeward.accounts.models import User
 
-    user = User.objects.get(username=username)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
-    session[SESSION_LOGIN_AT] = session[SESSION_LAST_SEEN] = timezone.now().timestamp()
-    session.save()
-    return client
+    def verified_client(username: str) -> Any:
+        return login(User.objects.get(username=username), Client())
 
-
-@pytest.mark.parametrize("page", DETAIL_PAGES, ids=[p[0] for p in DETAIL_PAGES])
-def test_other_county_gets_404_own_county_opens(demo: None, page: tuple[str, ...]) -> None:
     url_name, kwarg, label, role = page[:4]
     home = page[4] if len(page) > 4 else "wuhou"
     model = apps.get_model(label)
