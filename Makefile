@@ -8,6 +8,9 @@ PYTEST_ARGS ?=
 # Production-like environment for `make check` (values are throwaway; only the shape matters).
 CHECK_ENV := DJANGO_SETTINGS_MODULE=homeward.settings.production HTTPS=true ALLOWED_HOSTS=homeward.example.cn \
 	SECRET_KEY=check-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n') \
+	CARE_FIELD_KEYS=$$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	SCREENING_LEAD_HASH_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n') \
+	ALERTS_SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n') \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/check.sqlite3
 
 .PHONY: install run serve test test-sqlite test-postgres e2e browser postgres lint check bench totp clean messages \

@@ -10,6 +10,9 @@ wsgi_app = "homeward.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"
+# Import the application (numpy, scipy, the engines) once in the master, so a fresh worker's first request does not
+# pay for it; database connections are opened lazily, after the fork, so none is shared between workers.
+preload_app = True
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A request longer than this is cut (the database statement timeout is shorter).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))

@@ -62,3 +62,18 @@ def test_demo_data_refused_when_not_allowed():
     from homeward.accounts.models import User
 
     assert not User.objects.exists()
+
+
+def test_deploy_check_refuses_production_without_its_own_keys():
+    from homeward.core.checks import production_keys_configured
+
+    production = {"DEBUG": False, "SETTINGS_MODULE": "homeward.settings.production"}
+    keys = {"CARE_FIELD_KEYS": ["k"], "SCREENING_LEAD_HASH_KEY": "lead", "ALERTS_SECRET_KEY": "alerts"}
+    with override_settings(**production, **keys):
+        assert production_keys_configured(None) == []
+    with override_settings(**production, **{**keys, "CARE_FIELD_KEYS": [], "ALERTS_SECRET_KEY": ""}):
+        errors = production_keys_configured(None)
+    assert [e.id for e in errors] == ["homeward.E003", "homeward.E003"]
+    assert "CARE_FIELD_KEYS" in errors[0].msg and "ALERTS_SECRET_KEY" in errors[1].msg
+    with override_settings(DEBUG=True, **{**keys, "CARE_FIELD_KEYS": []}):
+        assert production_keys_configured(None) == []
