@@ -212,9 +212,12 @@ def requeue_abandoned(queue_name: str = "default") -> int:
     from rq.registry import StartedJobRegistry
 
     registry = StartedJobRegistry(queue=django_rq.get_queue(queue_name, job_class=Job), job_class=Job)
-    before = len(registry.get_job_ids())
-    registry.cleanup(timestamp=time.time() + HEARTBEAT_WINDOW)
-    return before - len(registry.get_job_ids())
+    as_of = time.time() + HEARTBEAT_WINDOW
+    # Count what is abandoned as of then before handing it back: counting the registry after the clean-up would
+    # race with the survivor, which may already have taken the retried job (and so put it back in the registry).
+    abandoned = set(registry.get_expired_job_ids(as_of))
+    registry.cleanup(timestamp=as_of)
+    return len(abandoned)
 
 
 @dataclass
