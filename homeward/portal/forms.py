@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from homeward.people.models import Sex
 from homeward.portal.models import GuidanceLanguage, RegistrationKind
@@ -148,7 +149,7 @@ class GuidanceForm(forms.Form):
     slug = forms.SlugField(label=_("Slug (address)"), max_length=80)
     language = forms.ChoiceField(label=_("Language"), choices=GuidanceLanguage.choices)
     title = forms.CharField(label=_("Title"), max_length=120)
-    summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
+    summary = forms.CharField(label=pgettext_lazy("guidance page", "Summary"), max_length=300, required=False)
     body = forms.CharField(
         label=_("Text"),
         max_length=20000,
