@@ -91,6 +91,7 @@ def test_womens_federation_writes_guidance_that_the_plan_office_publishes(
     writer.get_by_label("网址标识").fill(slug)
     writer.get_by_role("main").get_by_label("语言").select_option("zh-hans")
     writer.get_by_label("标题").fill(title)
+    writer.get_by_label("摘要").fill("高薪、包吃住、先交押金的招工广告，多半是陷阱。")
     writer.get_by_label("正文").fill(
         "## 警惕高薪招工\n\n- 不交押金\n- 不交出身份证\n\n遇到可疑情况，请拨打 **110**。"
     )
@@ -114,6 +115,7 @@ def test_womens_federation_writes_guidance_that_the_plan_office_publishes(
 
     visitor.goto(f"{e2e_url}/portal/learn/{slug}/")
     expect(visitor.get_by_role("heading", level=1)).to_contain_text(title)
+    expect(visitor.get_by_role("article")).to_contain_text("多半是陷阱")
     expect(visitor.get_by_role("article")).to_contain_text("不交出身份证")
     visitor.goto(f"{e2e_url}/portal/learn/")
     expect(visitor.get_by_role("link", name=title)).to_be_visible()
