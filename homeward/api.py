@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -173,6 +174,16 @@ def on_unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return _detail(request, 422, exc.errors)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_away(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database is away: 503 with "not received", as the outage middleware answers (with DEBUG on, Ninja would
+    otherwise turn the error into its own 500 page)."""
+    from homeward.core.outage import database_unavailable_response
+
+    return database_unavailable_response(request)
 
 
 @api.exception_handler(HttpError)

@@ -73,6 +73,14 @@ def test_api_answers_json_detail(personas, client):
     assert not Tip.objects.exists()
 
 
+def test_api_answers_503_with_debug_on_too(personas, client, settings):
+    settings.DEBUG = True  # Ninja answers unhandled errors itself (a 500 page) when DEBUG is on
+    with mock.patch("homeward.tips.services.tip_submit_public", side_effect=DOWN):
+        response = client.post("/api/v1/tips/public", dict(TIP), content_type="application/json")
+    assert response.status_code == 503 and response.json()["received"] is False
+    assert not Tip.objects.exists()
+
+
 def test_session_store_failure_in_middleware_answers_503_not_500(personas, login):
     # The session is loaded by the middleware stack, before any view: Django turns that error into a 500 at the
     # middleware's layer; the outage middleware must still answer 503.
