@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -18,6 +17,7 @@ from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from homeward.accounts.services import token_authenticate
+from homeward.core.outage import DATABASE_ERRORS, database_unavailable_response
 
 
 def _token_user(request: HttpRequest, raw: str) -> Any:
@@ -176,14 +176,15 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     return _detail(request, 422, exc.errors)
 
 
-@api.exception_handler(OperationalError)
-@api.exception_handler(InterfaceError)
 def on_database_away(request: HttpRequest, exc: Exception) -> HttpResponse:
     """The database is away: 503 with "not received", as the outage middleware answers (with DEBUG on, Ninja would
     otherwise turn the error into its own 500 page)."""
-    from homeward.core.outage import database_unavailable_response
-
     return database_unavailable_response(request)
+
+
+# The same errors the outage middleware treats as "database away".
+for _database_error in DATABASE_ERRORS:
+    api.exception_handler(_database_error)(on_database_away)
 
 
 @api.exception_handler(HttpError)
