@@ -8,7 +8,6 @@ the commit (`transaction.on_commit`), so a rolled-back release never reaches any
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -17,7 +16,6 @@ from datetime import date, datetime, timedelta
 from functools import partial, wraps
 from typing import Any, TypeVar, cast
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -52,6 +50,7 @@ from homeward.alerts.selectors import alert_get, sighting_get
 from homeward.audit import services as audit
 from homeward.audit.models import AuditAction
 from homeward.audit.refusals import kept_refusals
+from homeward.core.ratelimit import count_attempt
 from homeward.engines.cap import (
     RegionIndex,
     ServiceRegion,
@@ -1042,27 +1041,10 @@ class SightingData:
     photo: UploadedFile | None = None
 
 
-class RateLimited(Exception):
-    pass
-
-
-def _rate_key(address: str) -> str:
-    return "alerts:sighting:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
 def sighting_rate_check(address: str | None) -> None:
     """Raise RateLimited when this address has sent its allowance; count the attempt otherwise."""
     limit, window = conf.sighting_rate()
-    key = _rate_key(address or "unknown")
-    if cache.add(key, 1, timeout=window):
-        return
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        return
-    if count > limit:
-        raise RateLimited
+    count_attempt(bucket="alerts:sighting", address=address, limit=limit, window=window)
 
 
 @transaction.atomic

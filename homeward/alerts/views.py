@@ -31,6 +31,7 @@ from homeward.alerts.rules import ALERT_MANAGE_ROLES, ALERT_VIEW_ROLES, PARTNER_
 from homeward.core import context
 from homeward.core.auth import role_required
 from homeward.core.forms import apply_validation_error
+from homeward.core.ratelimit import RateLimited
 from homeward.engines.cap import CAP_MIME_TYPE, AtomEntry, build_atom_feed, certificate_fingerprint
 from homeward.regions.selectors import division_label
 
@@ -457,7 +458,7 @@ def public_sighting_view(request: HttpRequest, public_id: Any) -> HttpResponse:
             services.sighting_submit(
                 alert_public_id=alert.public_id, data=form.to_data(), address=context.current().ip
             )
-        except services.RateLimited:
+        except RateLimited:
             form.add_error(None, _("Too many reports from your connection. Please call 110 instead."))
             status = 429
         except ValidationError as exc:

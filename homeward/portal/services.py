@@ -10,13 +10,11 @@ tracing record, where the DNA confirmation hook finds it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from homeward.audit import services as audit
 from homeward.audit.models import AuditAction
+from homeward.core.ratelimit import count_attempt
 from homeward.portal.models import (
     STATUS_ORDER,
     FamilySearchRegistration,
@@ -43,22 +42,9 @@ from homeward.tracing.models import RegistrationStatus as TracingStatus
 # ---------------------------------------------------------------- abuse
 
 
-class RateLimited(Exception):
-    pass
-
-
 def rate_check(*, bucket: str, address: str | None, limit: int, window: int) -> None:
     """Count one attempt from this address; raise RateLimited past `limit` attempts in `window` seconds."""
-    key = f"portal:{bucket}:" + hashlib.sha256((address or "unknown").encode()).hexdigest()[:32]
-    if cache.add(key, 1, timeout=window):
-        return
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return
-    if count > limit:
-        raise RateLimited
+    count_attempt(bucket=f"portal:{bucket}", address=address, limit=limit, window=window)
 
 
 REGISTRATION_RATE = (5, 3600)  # registrations per address per hour

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from homeward.core.auth import staff_required, staff_user
 from homeward.core.forms import apply_validation_error
 from homeward.core.middleware import client_ip
+from homeward.core.ratelimit import RateLimited
 from homeward.portal import selectors, services
 from homeward.portal.forms import (
     AccessionForm,
@@ -121,7 +122,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
                 registration, secret = services.registration_submit(
                     data=form.to_data(), address=client_ip(request)
                 )
-            except services.RateLimited:
+            except RateLimited:
                 form.add_error(
                     None, _("Too many registrations from your connection. Please try again later.")
                 )
@@ -162,7 +163,7 @@ def status_view(request: HttpRequest) -> HttpResponse:
                     receipt_code=form.cleaned_data["receipt_code"], secret=form.cleaned_data["secret"]
                 )
                 status = 200
-            except services.RateLimited:
+            except RateLimited:
                 form.add_error(None, _("Too many attempts from your connection. Please try again later."))
                 status = 429
             except Http404:
