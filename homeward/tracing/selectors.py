@@ -157,6 +157,7 @@ FIELD_LABELS = {
     "height": gettext_lazy("height"),
     "marks": gettext_lazy("marks"),
     "memories": gettext_lazy("memories and circumstances"),
+    "age_when_missing": gettext_lazy("age when missing against what is remembered"),
 }
 
 

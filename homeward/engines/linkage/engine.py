@@ -167,6 +167,8 @@ class _Query:
     height: float
     marks: list[D.Mark]
     mem: int
+    # the found person remembers a name, a parent or something of home (a province alone can be learnt later)
+    remembers: bool = False
     excluded: set[str] = field(default_factory=set)
 
 
@@ -610,6 +612,7 @@ class MatchIndex:
             height=f.height_cm if f.height_cm is not None else math.nan,
             marks=D.parse_marks(list(f.marks)),
             mem=D.concept_bits([f.memories]) if f.memories else 0,
+            remembers=bool(f.remembered_names or f.remembered_parents or (f.memories or "").strip()),
             excluded=ex,
         )
 
@@ -848,6 +851,14 @@ class MatchIndex:
             L["memories"] = np.where(mem != 0, np.minimum(shared, 3).astype(np.int8), np.int8(-1))
         else:
             L["memories"] = miss()
+
+        # age when missing against what is remembered (thresholds in years; see model.FIELDS)
+        am = c["age_m"]
+        if q.remembers:
+            lv = np.where(am >= 4.0, 2, np.where(am >= 2.5, 1, 0))
+        else:
+            lv = np.where(am < 3.0, 2, np.where(am < 6.0, 1, 0))
+        L["age_when_missing"] = np.where(np.isnan(am), -1, lv).astype(np.int8)
         return L
 
     def _place_level(self, loc: Located, c: _Selected, *, full_scale: bool) -> IntArray:
@@ -936,6 +947,11 @@ class MatchIndex:
             detail = ""
             if name == "age" and q.by_range is not None:
                 detail = f"born {int(self._cols['by'][row])}; estimate {q.by_range[0]:g}-{q.by_range[1]:g}"
+            elif name == "age_when_missing":
+                remembered = (
+                    "remembers names, parents or home" if q.remembers else "remembers nothing of home"
+                )
+                detail = f"missing at {float(self._cols['age_m'][row]):.1f} years; {remembered}"
             elif name == "memories":
                 shared = int(self._cols["mem"][row]) & q.mem
                 detail = ",".join(D.concepts_of(shared))

@@ -37,6 +37,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "height": ("disagree", "plausible", "close"),
     "marks": ("disagree", "type", "location_and_type", "two_or_more"),
     "memories": ("no_shared_concept", "one_concept", "two_concepts", "three_or_more"),
+    # The child's age when missing against what the found person remembers: little is kept from before the
+    # age of three, while a child taken at six or older usually remembers a name, a parent or the home.
+    "age_when_missing": ("unlikely_for_what_is_remembered", "possible", "consistent_with_what_is_remembered"),
 }
 FIELD_NAMES = tuple(FIELDS)
 
@@ -62,6 +65,7 @@ DEFAULT_LEVEL_WEIGHTS: dict[str, tuple[float, ...]] = {
     "height": (-2.3, 0.0, 0.8),
     "marks": (-3.1, 0.5, 3.4, 6.7),
     "memories": (-2.1, 0.8, 3.7, 6.8),
+    "age_when_missing": (-1.5, 0.0, 0.5),
 }
 DEFAULT_INTERCEPT = -3.8
 DEFAULT_SCALE = 0.8
@@ -107,8 +111,12 @@ class LinkageWeights:
     def from_dict(cls, d: Mapping[str, object]) -> LinkageWeights:
         levels = d["levels"]
         assert isinstance(levels, Mapping)
+        # A field added to the model after these weights were fitted weighs nothing until they are re-fitted.
         return cls(
-            {k: tuple(float(x) for x in v) for k, v in levels.items()},
+            {
+                name: tuple(float(x) for x in levels.get(name, (0.0,) * len(names)))
+                for name, names in FIELDS.items()
+            },
             float(d.get("intercept", DEFAULT_INTERCEPT)),  # type: ignore[arg-type]
             float(d.get("scale", 1.0)),  # type: ignore[arg-type]
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date, timedelta
 
 from homeward.engines.linkage import FoundRecord, MissingRecord, Place, score_pair
 
@@ -13,7 +14,32 @@ def level(report: MissingRecord, found: FoundRecord, field: str) -> str | None:
 
 
 def test_fields_without_information_are_left_out(report: MissingRecord, bare_found: FoundRecord) -> None:
-    assert set(score_pair(report, bare_found).reasons) == {"age"}
+    # the age estimate, and the age when missing against a found person who (on record) remembers nothing
+    assert set(score_pair(report, bare_found).reasons) == {"age", "age_when_missing"}
+
+
+def test_age_when_missing_against_what_is_remembered(report: MissingRecord, bare_found: FoundRecord) -> None:
+    def taken_at(years: float) -> MissingRecord:
+        missing = date(1990 + int(years), 3, 1) + timedelta(days=round((years % 1) * 365))
+        return dataclasses.replace(report, missing_date=missing)
+
+    # Nothing remembered: likely taken before three, unlikely at six or older.
+    assert level(taken_at(1.5), bare_found, "age_when_missing") == "consistent_with_what_is_remembered"
+    assert level(taken_at(4), bare_found, "age_when_missing") == "possible"
+    assert level(taken_at(8), bare_found, "age_when_missing") == "unlikely_for_what_is_remembered"
+    # A remembered parent's name (or 小名, or memories of home): unlikely for a baby, expected at four or older.
+    remembers = dataclasses.replace(bare_found, remembered_parents=("陈建国",))
+    assert level(taken_at(1), remembers, "age_when_missing") == "unlikely_for_what_is_remembered"
+    assert level(taken_at(3), remembers, "age_when_missing") == "possible"
+    assert level(taken_at(8), remembers, "age_when_missing") == "consistent_with_what_is_remembered"
+    # A province alone can be learnt later from the people who raised the child: it says nothing of memory.
+    province = dataclasses.replace(bare_found, remembered_places=(Place(name="重庆市"),))
+    assert level(taken_at(1.5), province, "age_when_missing") == "consistent_with_what_is_remembered"
+    # The weight is shown with the age and what was remembered.
+    reason = score_pair(taken_at(8), bare_found).reasons["age_when_missing"]
+    assert reason.weight < 0 and reason.detail.startswith("missing at 8.0 years")
+    # No missing date: not compared.
+    assert level(dataclasses.replace(report, missing_date=None), bare_found, "age_when_missing") is None
 
 
 def test_names_surname_and_given_apart(report: MissingRecord, bare_found: FoundRecord) -> None:

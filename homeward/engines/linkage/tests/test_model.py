@@ -158,3 +158,12 @@ def test_more_agreeing_evidence_never_lowers_the_score(base: list[str], extra: s
     before = score_pair(report, found).probability
     after = score_pair(report, _add(found, report, extra)).probability
     assert after >= before
+
+
+def test_weights_fitted_before_a_field_existed_give_it_no_weight() -> None:
+    stored = DEFAULT_WEIGHTS.to_dict()
+    levels = dict(stored["levels"])  # type: ignore[call-overload]
+    del levels["age_when_missing"]
+    loaded = LinkageWeights.from_dict({**stored, "levels": levels})
+    assert loaded.levels["age_when_missing"] == (0.0, 0.0, 0.0)
+    assert loaded.levels["memories"] == DEFAULT_WEIGHTS.levels["memories"]
