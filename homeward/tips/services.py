@@ -518,7 +518,7 @@ def _intake(
             if idempotency_hash:
                 replay = _replay(idempotency_hash, body)
                 if replay is not None:
-                    return replay  # a concurrent retry with the same key won the race
+                    return replay  # the key was used before: a retry, or a concurrent copy that won the race
             tip.pk = None
     else:  # pragma: no cover - five receipt collisions in a 59-bit space
         raise RuntimeError("could not allocate a receipt code")
@@ -603,10 +603,9 @@ def tip_submit_public(
     idempotency_hash = (
         hashlib.sha256(f"public:{idempotency_key}".encode()).hexdigest() if idempotency_key else None
     )
-    if idempotency_hash:
-        replay = _replay(idempotency_hash, body)
-        if replay is not None:
-            return replay
+    # No look-up of the key before the insert: nearly every submission is new, and a retry is answered from the
+    # key's unique index (the insert fails and `_intake` replays the first receipt), which also settles two copies
+    # of one submission arriving at once.
     source = source_hash(source_ip)
     now = _now()
     recent = 0
@@ -620,6 +619,10 @@ def tip_submit_public(
         )
         recent = counts["hour"]
         if recent >= PUBLIC_RATE_PER_HOUR or counts["day"] >= PUBLIC_RATE_PER_DAY:
+            # A retry of a tip already received is answered with its receipt, not refused.
+            replay = _replay(idempotency_hash, body) if idempotency_hash else None
+            if replay is not None:
+                return replay
             audit.record(
                 actor=None,
                 actor_label="public",

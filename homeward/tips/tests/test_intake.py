@@ -176,6 +176,20 @@ def test_rate_limit_per_address(personas, public_tip):
     assert all(len(t.source_hash) == 32 and "203" not in t.source_hash for t in Tip.objects.all())
 
 
+def test_a_retry_is_answered_with_its_receipt_even_when_the_address_is_at_its_limit(personas, public_tip):
+    for i in range(9):
+        public_tip(description=f"第{i}条线索：看到可疑人员带着孩子", ip="203.0.113.9")
+    first = public_tip(description="第十条线索：看到可疑人员带着孩子", key="tenth", ip="203.0.113.9")
+    again = public_tip(description="第十条线索：看到可疑人员带着孩子", key="tenth", ip="203.0.113.9")
+    assert first.created and not again.created
+    assert (again.tip.pk, again.reference, again.secret) == (first.tip.pk, first.reference, first.secret)
+    with pytest.raises(ValidationError, match="idempotency"):
+        public_tip(description="换了内容的第十条线索看到可疑人员", key="tenth", ip="203.0.113.9")
+    with pytest.raises(RateLimited):
+        public_tip(description="第十一条线索：看到可疑人员", key="eleventh", ip="203.0.113.9")
+    assert Tip.objects.count() == 10 and first.tip.events.count() == 1
+
+
 def test_rate_limited_api_is_429(personas, client):
     for i in range(10):
         assert post(client, {**VALID, "description": f"线索{i}号看到有人贩卖儿童"}).status_code == 201
