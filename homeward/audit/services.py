@@ -5,13 +5,20 @@ audited writes run in parallel. Right after the writer's commit, `chain_pending`
 hash chain in the order it finds them committed, under a lock held only for that short step; a periodic run
 (`audit_tick`) chains anything a busy moment left behind. The database trigger lets a row be updated exactly once,
 by that step, and only in its three chain columns.
+
+One step links every committed pending row, whoever wrote it, so under load a process runs the after-commit step
+at most once per `AUDIT_CHAIN_INTERVAL_MS` instead of after each of its commits: a commit that comes sooner leaves
+its rows to the next step of any process (or to `audit_tick` when the writes stop).
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import time
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -92,7 +99,18 @@ def chain_pending(*, wait: bool = True, batch_size: int = CHAIN_BATCH, max_batch
     return total
 
 
+# When this process last ran the after-commit step (time.monotonic); threads of one process share it.
+_last_after_commit = -math.inf
+_clock = time.monotonic
+
+
 def _chain_after_commit() -> None:
+    global _last_after_commit
+    interval = getattr(settings, "AUDIT_CHAIN_INTERVAL_MS", 0) / 1000
+    now = _clock()
+    if interval and now - _last_after_commit < interval:
+        return  # a step ran moments ago; the next one (here or in another process) links these rows
+    _last_after_commit = now
     try:
         chain_pending(wait=False, max_batches=AFTER_COMMIT_BATCHES)
     except Exception:  # the periodic run chains what this step could not; the caller's commit stands

@@ -244,6 +244,10 @@ CARE_FIELD_KEYS = [key.strip() for key in env_secret("CARE_FIELD_KEYS").split(",
 SCREENING_LEAD_HASH_KEY = env_secret("SCREENING_LEAD_HASH_KEY")
 ALERTS_SECRET_KEY = env_secret("ALERTS_SECRET_KEY")
 
+# The step that links committed audit rows into the hash chain runs after a commit at most this often per process
+# (milliseconds; 0 = after every commit). Under load one step links many commits' rows; rows of a commit that came
+# sooner wait for the next step of any process, or for audit_tick (every minute) when the writes stop.
+AUDIT_CHAIN_INTERVAL_MS = env_int("AUDIT_CHAIN_INTERVAL_MS", 100)
 # Audit retention floor: `prune_audit` never removes audit rows younger than this, whatever it is asked.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365)
 

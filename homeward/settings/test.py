@@ -12,3 +12,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 HOMEWARD_ALLOW_DEMO = True
+# Chain after every commit: tests look at a row's chain position right after the commit that wrote it
+# (homeward/audit/tests/test_audit_chain.py covers the coalescing under load).
+AUDIT_CHAIN_INTERVAL_MS = 0

@@ -173,6 +173,52 @@ def test_chaining_runs_right_after_the_writers_commit(django_capture_on_commit_c
     assert first.seq is not None and second.seq == first.seq + 1 and second.prev_hash == first.hash
 
 
+def _write_and_commit(label: str) -> AuditEvent:
+    """One audited write and what runs after its commit (the test's own transaction never commits)."""
+    event = services.record(actor=None, actor_label=label, action=AuditAction.CREATE, object_type="x")
+    services._chain_after_commit()
+    event.refresh_from_db()
+    return event
+
+
+def test_under_load_a_process_chains_after_commit_at_most_once_per_interval(settings, monkeypatch):
+    """Commits that follow a chaining step within AUDIT_CHAIN_INTERVAL_MS leave their rows to the next step, which
+    links them with its own; nothing is lost and the chain verifies, pending rows included."""
+    settings.AUDIT_CHAIN_INTERVAL_MS = 100
+    clock = [1000.0]
+    monkeypatch.setattr(services, "_clock", lambda: clock[0])
+    monkeypatch.setattr(services, "_last_after_commit", float("-inf"))
+    first = _write_and_commit("first")
+    assert first.seq is not None  # the first commit chains at once
+    clock[0] += 0.05
+    second = _write_and_commit("second")
+    clock[0] += 0.04
+    third = _write_and_commit("third")
+    assert second.seq is None and third.seq is None  # within the interval: left pending
+    report = verify_chain()
+    assert report.ok and report.pending == 2
+    clock[0] += 0.02  # 110 ms after the last step
+    fourth = _write_and_commit("fourth")
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert [second.seq, third.seq, fourth.seq] == [first.seq + 1, first.seq + 2, first.seq + 3]
+    report = verify_chain()
+    assert report.ok and report.pending == 0
+
+
+def test_rows_left_by_coalescing_are_chained_by_audit_tick(settings, monkeypatch):
+    settings.AUDIT_CHAIN_INTERVAL_MS = 100
+    monkeypatch.setattr(services, "_clock", lambda: 5.0)
+    monkeypatch.setattr(services, "_last_after_commit", 4.99)  # a step ran 10 ms ago in this process
+    last = _write_and_commit("last")
+    assert last.seq is None and verify_chain().ok
+    call_command("audit_tick", verbosity=0)
+    last.refresh_from_db()
+    assert last.seq is not None
+    report = verify_chain()
+    assert report.ok and report.pending == 0
+
+
 def test_chain_follows_the_order_rows_become_visible_not_their_ids(personas):
     older = services.record(actor=None, actor_label="a", action=AuditAction.CREATE, object_type="x")
     services.chain_pending()
