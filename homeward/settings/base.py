@@ -244,6 +244,9 @@ CARE_FIELD_KEYS = [key.strip() for key in env_secret("CARE_FIELD_KEYS").split(",
 SCREENING_LEAD_HASH_KEY = env_secret("SCREENING_LEAD_HASH_KEY")
 ALERTS_SECRET_KEY = env_secret("ALERTS_SECRET_KEY")
 
+# Tip routing: how long a process reuses the police agency it found for a place (seconds; 0 = ask every time).
+# A police agency registered or deactivated is routed to within this time (homeward/tips/routing.py).
+TIPS_ROUTING_CACHE_SECONDS = env_int("TIPS_ROUTING_CACHE_SECONDS", 30)
 # The step that links committed audit rows into the hash chain runs after a commit at most this often per process
 # (milliseconds; 0 = after every commit). Under load one step links many commits' rows; rows of a commit that came
 # sooner wait for the next step of any process, or for audit_tick (every minute) when the writes stop.

@@ -15,3 +15,5 @@ HOMEWARD_ALLOW_DEMO = True
 # Chain after every commit: tests look at a row's chain position right after the commit that wrote it
 # (homeward/audit/tests/test_audit_chain.py covers the coalescing under load).
 AUDIT_CHAIN_INTERVAL_MS = 0
+# Route with what is in the database now: each test registers its own agencies (test_intake.py covers the reuse).
+TIPS_ROUTING_CACHE_SECONDS = 0

@@ -4,15 +4,22 @@ A map point goes to the county whose centroid is nearest (the reference data has
 searched for division names (province, prefecture, county), most specific consistent match first; a code from
 outside is validated and a retired one resolved to today's. The handling agency is the active public-security
 agency of that county, or, where none is registered, of the nearest level above.
+
+Every tip asks which agency handles its place, and the police directory changes a few times a year, so each process
+remembers an answer for `TIPS_ROUTING_CACHE_SECONDS` (0: ask the database every time). An agency registered or
+deactivated is routed to within that time; a tip routed meanwhile goes to the level above or to the old bureau, which
+can transfer it, and its SLA escalation runs as for any tip.
 """
 
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -144,8 +151,26 @@ def locate(
     )
 
 
+# division code -> (when it was read, the handling agency); the agencies are shared read-only between requests.
+_police_cache: dict[str, tuple[float, Agency | None]] = {}
+_clock = time.monotonic
+
+
 def police_agency_for(division_code: str) -> Agency | None:
     """The active police agency of the county, else of the prefecture, province, or the ministry."""
+    ttl = getattr(settings, "TIPS_ROUTING_CACHE_SECONDS", 0)
+    if ttl <= 0:
+        return _police_agency_from_database(division_code)
+    now = _clock()
+    known = _police_cache.get(division_code)
+    if known is not None and now - known[0] < ttl:
+        return known[1]
+    agency = _police_agency_from_database(division_code)
+    _police_cache[division_code] = (now, agency)
+    return agency
+
+
+def _police_agency_from_database(division_code: str) -> Agency | None:
     chain = ancestor_codes(division_code)
     agencies = Agency.objects.filter(
         type=AgencyType.PUBLIC_SECURITY, is_active=True, division_id__in=chain

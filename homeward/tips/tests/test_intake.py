@@ -159,6 +159,29 @@ def test_county_without_police_goes_to_the_level_above(personas, public_tip):
     assert tip.agency == personas.police_province and tip.jurisdiction == PROVINCE
 
 
+def test_routing_reuses_the_agency_it_found_for_a_while(personas, settings, monkeypatch):
+    from homeward.accounts.roles import AgencyType
+    from homeward.accounts.services import agency_create
+
+    settings.TIPS_ROUTING_CACHE_SECONDS = 30
+    clock = [100.0]
+    monkeypatch.setattr(routing, "_clock", lambda: clock[0])
+    monkeypatch.setattr(routing, "_police_cache", {})
+    assert routing.police_agency_for("510104") == personas.police_province  # 锦江区 has no police of its own
+    jinjiang = agency_create(
+        actor=None, name="锦江公安分局", type=AgencyType.PUBLIC_SECURITY, division_code="510104"
+    )
+    clock[0] += 29
+    assert routing.police_agency_for("510104") == personas.police_province  # within the time: the answer read
+    assert routing.police_agency_for(COUNTY_A) == personas.police_a  # other places are looked up as before
+    clock[0] += 2
+    assert routing.police_agency_for("510104") == jinjiang  # then the directory is read again
+    settings.TIPS_ROUTING_CACHE_SECONDS = 0
+    jinjiang.is_active = False
+    jinjiang.save(update_fields=["is_active"])
+    assert routing.police_agency_for("510104") == personas.police_province
+
+
 def test_address_parsing():
     assert routing.division_for_address("成都市武侯区人民南路") == COUNTY_A
     assert routing.division_for_address("云南昆明五华区") == OTHER_COUNTY
