@@ -100,6 +100,10 @@ class RateLimited(Exception):
     """Too many public submissions from one address; the API answers 429, the form shows an error."""
 
 
+class _InsertConflict(Exception):
+    """The tip's insert hit a unique index: its idempotency key was used before, or (rarely) its receipt code."""
+
+
 @dataclass(frozen=True)
 class Receipt:
     tip: Tip
@@ -462,7 +466,11 @@ def _intake(
     spam: float = 0.0,
     origin: dict[str, Any] | None = None,
     alert_ref: str = "",
+    savepoint: bool = True,
 ) -> Receipt:
+    """Route, prioritise and write a validated tip. With `savepoint` off, the tip's insert is the transaction's first
+    write and a unique-index conflict raises `_InsertConflict` for the caller to roll back and answer (one savepoint
+    fewer per tip); with it on, the conflict is answered here."""
     now = _now()
     fallback = reporter.agency.division_id if reporter is not None else ""
     place = routing.locate(
@@ -511,10 +519,12 @@ def _intake(
     for _attempt in range(5):
         tip.reference = selectors.format_reference(_new_code(12))
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=savepoint):
                 tip.save(force_insert=True)
             break
-        except IntegrityError:
+        except IntegrityError as exc:
+            if not savepoint:
+                raise _InsertConflict from exc
             if idempotency_hash:
                 replay = _replay(idempotency_hash, body)
                 if replay is not None:
@@ -638,16 +648,24 @@ def tip_submit_public(
         recent_from_source=recent,
         same_text_from_source=same_text,
     )
-    with transaction.atomic():
-        return _intake(
-            data=clean,
-            channel=channel,
-            idempotency_hash=idempotency_hash,
-            body=body,
-            source=source,
-            files=files,
-            spam=spam,
-        )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return _intake(
+                    data=clean,
+                    channel=channel,
+                    idempotency_hash=idempotency_hash,
+                    body=body,
+                    source=source,
+                    files=files,
+                    spam=spam,
+                    savepoint=False,
+                )
+        except _InsertConflict:
+            replay = _replay(idempotency_hash, body) if idempotency_hash else None
+            if replay is not None:
+                return replay  # the key was used before: a retry, or a concurrent copy that won the race
+    raise RuntimeError("could not allocate a receipt code")  # five receipt collisions in a 59-bit space
 
 
 @refusals_audited
