@@ -1,5 +1,9 @@
 """Public tip intake over HTTP: gunicorn serving Homeward on PostgreSQL (loopback), an asyncio load generator.
 
+By default the server is the one we ship: deploy/gunicorn.conf.py (gthread workers, the access log) with the
+PostgreSQL pool and the Redis cache of deploy/homeward.env.example (Redis on 127.0.0.1:6379, db 14, or
+BENCH_REDIS_URL). `--server sync` runs plain sync workers with persistent connections and a per-process cache.
+
 Creates a throwaway database (homeward_bench by default), migrates it, loads the divisions and a few police
 agencies, starts gunicorn on a free port, then for a fixed time keeps `--concurrency` informants submitting tips to
 POST /api/v1/tips/public, each with its own Idempotency-Key and client address (X-Real-IP, as the reverse proxy
@@ -12,6 +16,7 @@ equal (zero lost, no retry stored twice). The baseline, measured in the same run
 the public tip form (no database write): `ratio` is tips/s over baseline requests/s.
 
     .venv/bin/python bench/tips_intake.py [--quick] [--seconds 20] [--concurrency 16] [--workers 5]
+        [--server deployed|sync]
 """
 
 from __future__ import annotations
@@ -89,7 +94,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def server_env() -> dict[str, str]:
+def server_env(server: str = "sync") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -104,6 +109,16 @@ def server_env() -> dict[str, str]:
             "PYTHONPATH": str(ROOT),
         }
     )
+    if server == "deployed":
+        # What deploy/homeward.env.example ships: a psycopg pool per process and the cache (rate limits) on Redis.
+        env.update(
+            {
+                "DATABASE_POOL_MIN": "2",
+                "DATABASE_POOL_MAX": "8",
+                "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+                "CACHE_KEY_PREFIX": f"tips-bench-{os.getpid()}",
+            }
+        )
     return env
 
 
@@ -326,35 +341,36 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument(
+        "--server",
+        choices=("deployed", "sync"),
+        default="deployed",
+        help="deployed: deploy/gunicorn.conf.py as shipped (gthread workers, access log) with the pool and Redis "
+        "of deploy/homeward.env.example; sync: plain sync workers, persistent connections, local-memory cache",
+    )
     parser.add_argument("--retry-share", type=float, default=0.05)
     args = parser.parse_args()
     seconds = 8.0 if args.quick else args.seconds
-    env = server_env()
+    env = server_env(args.server)
     prepare(env)
     port = free_port()
     config = Path(tempfile.mkstemp(prefix="tips-bench-gunicorn-", suffix=".py")[1])
-    config.write_text(GUNICORN_CONFIG)
+    if args.server == "deployed":
+        shipped = (ROOT / "deploy" / "gunicorn.conf.py").read_text()
+        config.write_text(shipped + "\n" + GUNICORN_CONFIG)
+        env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
+        env["GUNICORN_WORKERS"] = str(args.workers)
+        command = ["--config", str(config)]
+    else:
+        config.write_text(GUNICORN_CONFIG)
+        command = ["homeward.wsgi", "--preload", "--config", str(config), "--timeout", "120"]
+        command += ["--workers", str(args.workers), "--bind", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "homeward.wsgi",
-            "--preload",
-            "--config",
-            str(config),
-            "--timeout",
-            "120",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
+        [str(Path(PYTHON).parent / "gunicorn"), *command, "--backlog", "2048", "--log-level", "warning"],
         env=env,
         cwd=ROOT,
         start_new_session=True,
+        stdout=subprocess.DEVNULL,  # the shipped access log (journald in production)
     )
     try:
         wait_ready(port, proc)
@@ -382,7 +398,7 @@ def main() -> None:
         f"requests={load.sent} ok={ok} acknowledged={acknowledged} stored={stored} lost={acknowledged - stored} "
         f"retried_keys_same_receipt={same} retried_keys_new_receipt={different} "
         f"errors={load.sent - ok} statuses={json.dumps(load.statuses, separators=(',', ':'))} "
-        f"seconds={elapsed:.1f} concurrency={args.concurrency} workers={args.workers} "
+        f"seconds={elapsed:.1f} concurrency={args.concurrency} server={args.server} workers={args.workers} "
         f"audit_rows={rows} audit_pending_after_run={pending} audit_chain_ok={chain_ok}"
     )
     print(
