@@ -66,26 +66,19 @@ def county_for_point(lat: float, lon: float) -> str:
 
 
 @functools.cache
-def _names() -> list[tuple[str, Division]]:
-    """(name, division) pairs to look for in addresses, longest first: full names, plus the stems of provinces
-    and prefectures (四川, 成都), which people write without the suffix. County stems are too ambiguous."""
-    pairs: list[tuple[str, Division]] = []
+def _names_by_first_character() -> dict[str, list[tuple[str, Division]]]:
+    """The (name, division) pairs to look for in addresses, grouped by their first character so that an address is
+    read once instead of once per name: full names, plus the stems of provinces and prefectures (四川, 成都), which
+    people write without the suffix. County stems are too ambiguous."""
+    groups: dict[str, list[tuple[str, Division]]] = {}
     for division in _index():
-        pairs.append((division.name, division))
+        names = [division.name]
         if division.level != "county":
             stem = name_stem(division.name)
             if stem != division.name and len(stem) >= 2:
-                pairs.append((stem, division))
-    pairs.sort(key=lambda p: -len(p[0]))
-    return pairs
-
-
-@functools.cache
-def _names_by_first_character() -> dict[str, list[tuple[str, Division]]]:
-    """`_names()` grouped by their first character, so an address is read once instead of once per name."""
-    groups: dict[str, list[tuple[str, Division]]] = {}
-    for name, division in _names():
-        groups.setdefault(name[0], []).append((name, division))
+                names.append(stem)
+        for name in names:
+            groups.setdefault(name[0], []).append((name, division))
     return groups
 
 
