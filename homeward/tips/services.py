@@ -317,7 +317,10 @@ def _body_hash(data: TipData, extra: dict[str, Any] | None = None) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _replay(idempotency_hash: str, body: str) -> Receipt | None:
+def _replay(idempotency_hash: str | None, body: str) -> Receipt | None:
+    """The first receipt given for this idempotency key, or None (no key, or not used yet)."""
+    if not idempotency_hash:
+        return None
     existing = Tip.objects.filter(idempotency_hash=idempotency_hash).first()
     if existing is None:
         return None
@@ -525,10 +528,9 @@ def _intake(
         except IntegrityError as exc:
             if not savepoint:
                 raise _InsertConflict from exc
-            if idempotency_hash:
-                replay = _replay(idempotency_hash, body)
-                if replay is not None:
-                    return replay  # the key was used before: a retry, or a concurrent copy that won the race
+            replay = _replay(idempotency_hash, body)
+            if replay is not None:
+                return replay  # the key was used before: a retry, or a concurrent copy that won the race
             tip.pk = None
     else:  # pragma: no cover - five receipt collisions in a 59-bit space
         raise RuntimeError("could not allocate a receipt code")
@@ -630,7 +632,7 @@ def tip_submit_public(
         recent = counts["hour"]
         if recent >= PUBLIC_RATE_PER_HOUR or counts["day"] >= PUBLIC_RATE_PER_DAY:
             # A retry of a tip already received is answered with its receipt, not refused.
-            replay = _replay(idempotency_hash, body) if idempotency_hash else None
+            replay = _replay(idempotency_hash, body)
             if replay is not None:
                 return replay
             audit.record(
@@ -662,7 +664,7 @@ def tip_submit_public(
                     savepoint=False,
                 )
         except _InsertConflict:
-            replay = _replay(idempotency_hash, body) if idempotency_hash else None
+            replay = _replay(idempotency_hash, body)
             if replay is not None:
                 return replay  # the key was used before: a retry, or a concurrent copy that won the race
     raise RuntimeError("could not allocate a receipt code")  # five receipt collisions in a 59-bit space
@@ -698,10 +700,9 @@ def tip_submit_mandatory(
         if idempotency_key
         else None
     )
-    if idempotency_hash:
-        replay = _replay(idempotency_hash, body)
-        if replay is not None:
-            return replay
+    replay = _replay(idempotency_hash, body)
+    if replay is not None:
+        return replay
     return _intake(
         data=clean,
         channel=Channel.MANDATORY,
